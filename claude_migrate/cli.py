@@ -1,0 +1,178 @@
+"""The ``claude-migrate`` command line: a thin typer layer over :mod:`claude_migrate.api`."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from claude_migrate import __version__
+from claude_migrate.errors import UsageError
+
+app = typer.Typer(
+    name="claude-migrate",
+    help="Find and fix Python code written for Claude 3.x models: model IDs, Bedrock profiles, request shapes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _codes(values: list[str] | None) -> tuple[str, ...]:
+    return tuple(code.strip().upper() for value in values or [] for code in value.split(",") if code.strip())
+
+
+Paths = Annotated[Optional[list[Path]], typer.Argument(help="Files or directories (default: the current directory).")]
+Target = Annotated[Optional[str], typer.Option(help="Migration target (see `claude-migrate rules`); default from the rule data.")]
+Select = Annotated[Optional[list[str]], typer.Option(help="Only these rule codes or prefixes (comma-separated).")]
+Ignore = Annotated[Optional[list[str]], typer.Option(help="Skip these rule codes or prefixes (comma-separated).")]
+Format = Annotated[OutputFormat, typer.Option("--output-format", help="How to print findings.")]
+Config = Annotated[Optional[Path], typer.Option(help="A pyproject.toml to read [tool.claude-migrate] from.")]
+AsOf = Annotated[Optional[str], typer.Option(help="Judge model lifecycles as of this date (YYYY-MM-DD).")]
+Region = Annotated[Optional[str], typer.Option(help="AWS Region the Bedrock calls run in, for profile prefixes.")]
+Prefix = Annotated[Optional[str], typer.Option(help="Cross-Region profile prefix to write (us, eu, apac, global, ...).")]
+Statistics = Annotated[bool, typer.Option("--statistics", help="Print counts per rule instead of findings.")]
+ExitZero = Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when findings remain.")]
+Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"claude-migrate: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _as_of(value: str | None) -> datetime.date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        _fail(f"--as-of {value}: expected a date like 2026-11-23")
+    return None
+
+
+def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, select: list[str] | None,
+             ignore: list[str] | None, output_format: OutputFormat, config: Path | None, as_of: str | None,
+             bedrock_region: str | None, bedrock_profile_prefix: str | None, statistics: bool,
+             exit_zero: bool, debug: bool, unsafe_fixes: bool = False) -> None:
+    from claude_migrate import api, report
+    from claude_migrate.config import Settings, find_config, load_settings
+
+    mode = api.Mode(mode_name)
+    chosen_paths = paths or [Path(".")]
+    date = _as_of(as_of)
+    try:
+        if config is not None and not config.is_file():
+            raise UsageError(f"--config {config}: no such file")
+        config_path = config or find_config(chosen_paths[0] if chosen_paths[0].exists() else Path.cwd())
+        settings = load_settings(config_path) if config_path else Settings()
+        settings = settings.override(target=target, select=_codes(select), ignore=_codes(ignore),
+                                     bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix)
+        result = api.run(chosen_paths, settings, mode, unsafe_fixes=unsafe_fixes, as_of=date, debug=debug)
+    except UsageError as exc:
+        _fail(str(exc))
+        return
+    summary_stream = sys.stderr if output_format is OutputFormat.json else sys.stdout
+    if statistics:
+        typer.echo("\n".join(report.statistics_lines(result)) or "No findings.")
+    elif output_format is OutputFormat.json:
+        sys.stdout.write(report.render_json(result))
+    else:
+        sys.stdout.write(report.render_text(result, mode))
+    for file in result.errors:
+        typer.echo(f"{file.path}: error: {file.error}", err=True)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    for line in report.summary_lines(result, mode):
+        print(line, file=summary_stream)
+    pending = bool(result.findings) or (mode is api.Mode.DIFF and any(f.changed for f in result.files))
+    if result.errors:
+        raise typer.Exit(1)
+    raise typer.Exit(1 if pending and not exit_zero else 0)
+
+
+@app.command()
+def check(paths: Paths = None, target: Target = None, select: Select = None, ignore: Ignore = None,
+          output_format: Format = OutputFormat.text, config: Config = None, as_of: AsOf = None,
+          bedrock_region: Region = None, bedrock_profile_prefix: Prefix = None, statistics: Statistics = False,
+          exit_zero: ExitZero = False, debug: Debug = False) -> None:
+    """Report findings; exit 1 when any remain."""
+    _execute("check", paths, target=target, select=select, ignore=ignore, output_format=output_format,
+             config=config, as_of=as_of, bedrock_region=bedrock_region,
+             bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero, debug=debug)
+
+
+@app.command()
+def fix(paths: Paths = None, target: Target = None, select: Select = None, ignore: Ignore = None,
+        output_format: Format = OutputFormat.text, config: Config = None, as_of: AsOf = None,
+        bedrock_region: Region = None, bedrock_profile_prefix: Prefix = None, statistics: Statistics = False,
+        exit_zero: ExitZero = False, debug: Debug = False,
+        unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply unsafe fixes.")] = False,
+        diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff and write nothing.")] = False,
+        ) -> None:
+    """Apply safe fixes (and unsafe ones with --unsafe-fixes); report what remains."""
+    _execute("diff" if diff else "fix", paths, target=target, select=select, ignore=ignore,
+             output_format=output_format, config=config, as_of=as_of, bedrock_region=bedrock_region,
+             bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero,
+             debug=debug, unsafe_fixes=unsafe_fixes)
+
+
+def _load_rules() -> list:  # type: ignore[type-arg]
+    from claude_migrate.loading import load_all_rules
+
+    try:
+        return list(load_all_rules())
+    except UsageError as exc:
+        _fail(str(exc))
+        return []
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """List every rule: code, name, fix safety and summary."""
+    for rule in _load_rules():
+        typer.echo(f"{rule.code}  {rule.name:<32} {rule.fix:<7} {rule.summary}")
+
+
+@app.command("rule")
+def explain_rule(code: Annotated[str, typer.Argument(help="A rule code such as CM101.")]) -> None:
+    """Explain one rule: why, a before/after example, and its sources."""
+    rules = {rule.code: rule for rule in _load_rules()}
+    rule = rules.get(code.upper())
+    if rule is None:
+        _fail(f"unknown rule code '{code}' (see `claude-migrate rules`)")
+        return
+    lines = [f"{rule.code} {rule.name}", "", rule.summary, "",
+             f"Severity: {rule.severity}. Fix: {rule.fix}.", "", "Why", "", rule.why.strip(), ""]
+    for example in rule.examples:
+        options = f" (target {example.target})" if example.target else ""
+        lines += [f"Before{options}:", "", *("    " + l for l in example.before.rstrip().splitlines()), "",
+                  "After:", "", *("    " + l for l in example.after.rstrip().splitlines()), ""]
+    lines += ["Sources:", *(f"  - {source}" for source in rule.sources)]
+    typer.echo("\n".join(lines))
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"claude-migrate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                       help="Show the version and exit.")] = False) -> None:
+    """claude-migrate: a migration linter and codemod for Claude API call sites."""
+
+
+def main() -> None:
+    app()

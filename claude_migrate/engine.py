@@ -1,0 +1,156 @@
+"""Analyse one Python source text with all selected rules in one libcst pass, and apply fixes to a fixed point."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from claude_migrate.context import FileContext, RuleData, RunOptions
+from claude_migrate.findings import Edit, Finding, Fix, Position
+from claude_migrate.kinds import KIND_REGISTRY
+from claude_migrate.kinds.base import Provider, RawFinding
+from claude_migrate.ruleset import RuleSpec
+
+MAX_FIX_PASSES = 10
+
+
+class SourceError(Exception):
+    """The text cannot be analysed (syntax error, too deep to parse)."""
+
+
+class FixedPointError(Exception):
+    """Fixes kept changing the file: the engine refuses to write a result it cannot vouch for."""
+
+
+@dataclass
+class Analysis:
+    findings: list[Finding]
+    raw: list[RawFinding]
+    ranges: dict[int, tuple[Position, Position]]
+
+
+@dataclass
+class FixOutcome:
+    text: str
+    remaining: list[Finding]
+    fixed: list[Finding]
+
+
+def parse(text: str) -> cst.Module:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        raise SourceError(f"syntax error at line {exc.raw_line}, column {exc.raw_column + 1}: {exc.message}") \
+            from None
+    except RecursionError:
+        raise SourceError("nesting too deep to parse") from None
+
+
+def _python_parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+class Analyzer:
+    """Runs a fixed rule selection over source texts; one instance serves a whole run."""
+
+    def __init__(self, data: RuleData, rules: list[RuleSpec], options: RunOptions) -> None:
+        self.data = data
+        self.rules = rules
+        self.options = options
+
+    def _visitors(self, ctx: FileContext) -> list[cst.BatchableCSTVisitor]:
+        providers: list[Provider] = []
+
+        def need(kind: type[Provider]) -> None:
+            if kind in ctx.providers:
+                return
+            for dependency in kind.REQUIRES:
+                need(dependency)
+            ctx.providers[kind] = instance = kind(ctx)
+            providers.append(instance)
+
+        for spec in self.rules:
+            rule = KIND_REGISTRY[spec.kind](spec, ctx)
+            for kind in rule.REQUIRES:
+                need(kind)
+            ctx.rule_instances.append(rule)
+        return [*providers, *ctx.rule_instances]
+
+    def analyze(self, path: str, module: cst.Module) -> Analysis:
+        ctx = FileContext(path=path, data=self.data, options=self.options)
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        wrapper.visit_batched(self._visitors(ctx))
+        ranges: dict[int, tuple[Position, Position]] = {}
+        findings: list[Finding] = []
+        if ctx.raw_findings:
+            positions = wrapper.resolve(PositionProvider)
+
+            def span(node: cst.CSTNode) -> tuple[Position, Position]:
+                if id(node) not in ranges:
+                    code_range = positions[node]
+                    ranges[id(node)] = (Position(code_range.start.line, code_range.start.column),
+                                        Position(code_range.end.line, code_range.end.column))
+                return ranges[id(node)]
+
+            for raw in ctx.raw_findings:
+                start, end = span(raw.node)
+                fix = None
+                if raw.replacements:
+                    edits = tuple(Edit(*span(old), module.code_for_node(new)) for old, new in raw.replacements)
+                    fix = Fix(raw.safety, edits)
+                findings.append(Finding(path, raw.rule.code, raw.rule.name, raw.rule.severity, raw.message,
+                                        start, end, fix))
+        order = sorted(range(len(findings)), key=lambda i: findings[i].sort_key)
+        return Analysis([findings[i] for i in order], [ctx.raw_findings[i] for i in order], ranges)
+
+    def check(self, path: str, text: str) -> list[Finding]:
+        return self.analyze(path, parse(text)).findings
+
+    def fix(self, path: str, text: str, safeties: frozenset[str]) -> FixOutcome:
+        """Apply fixes of the allowed safeties until none applies; the result must still parse."""
+        original_parses = _python_parses(text)
+        fixed: list[Finding] = []
+        current = text
+        for _ in range(MAX_FIX_PASSES):
+            module = parse(current)
+            analysis = self.analyze(path, module)
+            chosen = _non_overlapping(analysis, safeties)
+            if not chosen:
+                return FixOutcome(current, analysis.findings, fixed)
+            mapping = {id(old): new for index in chosen for old, new in analysis.raw[index].replacements}
+            updated = module.visit(_Replacer(mapping)).code
+            if original_parses and not _python_parses(updated):
+                raise SourceError("a fix produced code that does not parse; the file was left unchanged")
+            fixed.extend(analysis.findings[index] for index in chosen)
+            current = updated
+        raise FixedPointError(f"fixes did not settle after {MAX_FIX_PASSES} passes; the file was left unchanged")
+
+
+def _non_overlapping(analysis: Analysis, safeties: frozenset[str]) -> list[int]:
+    taken: list[tuple[Position, Position]] = []
+    chosen = []
+    for index, raw in enumerate(analysis.raw):
+        if not raw.replacements or raw.safety not in safeties:
+            continue
+        spans = [analysis.ranges[id(old)] for old, _ in raw.replacements]
+        if any(start < other_end and other_start < end for start, end in spans for other_start, other_end in taken):
+            continue
+        taken.extend(spans)
+        chosen.append(index)
+    return chosen
+
+
+class _Replacer(cst.CSTTransformer):
+    def __init__(self, mapping: dict[int, cst.CSTNode]) -> None:
+        super().__init__()
+        self.mapping = mapping
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
+        return self.mapping.get(id(original_node), updated_node)

@@ -1,0 +1,43 @@
+"""What a run reports: findings with their location, message and optional fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 0-based, in characters
+
+
+@dataclass(frozen=True)
+class Edit:
+    start: Position
+    end: Position
+    content: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    safety: str  # "safe" or "unsafe"
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    code: str
+    name: str
+    severity: str
+    message: str
+    start: Position
+    end: Position
+    fix: Fix | None = None
+    location_prefix: str = field(default="", compare=False)  # e.g. "cell 3:" for notebooks
+
+    @property
+    def sort_key(self) -> tuple[str, str, Position, str]:
+        return (self.path, self.location_prefix, self.start, self.code)

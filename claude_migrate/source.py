@@ -1,0 +1,99 @@
+"""Read a source file into text and write text back in exactly the file's own encoding, BOM and mode."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import tempfile
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+BOM = b"\xef\xbb\xbf"
+
+
+class ReadError(Exception):
+    """The file cannot be read as text; the message says why in a few words."""
+
+
+class WriteError(Exception):
+    """The file could not be replaced; the original is left as it was."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    raw: bytes
+    text: str
+    encoding: str
+    bom: bool
+
+    def encode(self, text: str) -> bytes:
+        try:
+            body = text.encode(self.encoding)
+        except UnicodeEncodeError as exc:
+            raise WriteError(f"the fixed text cannot be encoded as {self.encoding}: {exc.reason}") from None
+        return (BOM + body) if self.bom else body
+
+
+def decode(path: Path, raw: bytes) -> SourceFile:
+    """Decode Python source bytes the way the interpreter does (BOM, PEP 263 cookie, else UTF-8)."""
+    if b"\x00" in raw:
+        raise ReadError("contains a NUL byte; not a Python source file")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+    except SyntaxError as exc:
+        raise ReadError(f"bad encoding declaration: {exc.msg if hasattr(exc, 'msg') else exc}") from None
+    bom = raw.startswith(BOM)
+    body = raw[len(BOM):] if bom else raw
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    try:
+        text = body.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise ReadError(f"cannot be decoded as {codec} (byte {exc.start}: {exc.reason})") from None
+    return SourceFile(path, raw, text, codec, bom)
+
+
+def read_source(path: Path) -> SourceFile:
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise ReadError("is a directory") from None
+    except OSError as exc:
+        raise ReadError(exc.strerror or str(exc)) from None
+    return decode(path, raw)
+
+
+def write_atomically(source: SourceFile, data: bytes) -> None:
+    """Replace the file in one rename, keeping its mode; refuse if it changed since it was read."""
+    target = Path(os.path.realpath(source.path))
+    try:
+        current = target.read_bytes()
+    except OSError as exc:
+        raise WriteError(f"cannot re-read before writing: {exc.strerror or exc}") from None
+    if current != source.raw:
+        raise WriteError("the file changed while it was being fixed; it was not overwritten")
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+        if not mode & 0o222 or not os.access(target, os.W_OK):
+            raise WriteError("the file is read-only; it was not changed")
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".claude-migrate.tmp",
+                                             dir=target.parent)
+    except OSError as exc:
+        raise WriteError(f"cannot write next to the file: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp_name, mode)
+        os.replace(temp_name, target)
+    except BaseException as exc:
+        try:
+            os.unlink(temp_name)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise WriteError(f"cannot replace the file: {exc.strerror or exc}") from None
+        raise

@@ -1,0 +1,71 @@
+"""Read and rewrite the text of string literals without touching their quotes, prefixes or escapes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of literal text inside a string node whose source text equals its value."""
+
+    node: cst.SimpleString | cst.FormattedStringText
+    value: str
+    after_placeholder: bool
+    editable: bool
+
+    def replaced(self, start: int, end: int, text: str) -> cst.CSTNode:
+        """The same node with ``value[start:end]`` replaced by ``text``."""
+        new_value = self.value[:start] + text + self.value[end:]
+        if isinstance(self.node, cst.SimpleString):
+            head = self.node.prefix + self.node.quote
+            return self.node.with_changes(value=head + new_value + self.node.quote)
+        return self.node.with_changes(value=new_value)
+
+
+def _simple_string_segment(node: cst.SimpleString) -> Segment | None:
+    if "b" in node.prefix.lower():
+        return None
+    raw = node.value[len(node.prefix) + len(node.quote): -len(node.quote)]
+    try:
+        value = node.evaluated_value
+    except Exception:  # noqa: BLE001 - libcst raises several kinds for odd escapes
+        return None
+    if not isinstance(value, str):
+        return None
+    return Segment(node, raw if raw == value else value, after_placeholder=False, editable=raw == value)
+
+
+def segments(node: cst.BaseExpression) -> list[Segment]:
+    """The literal text runs of a simple string or f-string (placeholders split the runs)."""
+    if isinstance(node, cst.SimpleString):
+        segment = _simple_string_segment(node)
+        return [segment] if segment else []
+    if isinstance(node, cst.FormattedString):
+        if "b" in node.prefix.lower():
+            return []
+        result = []
+        previous_was_field = False
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                plain = "\\" not in part.value and "{{" not in part.value and "}}" not in part.value
+                value = part.value if plain else part.value.replace("{{", "{").replace("}}", "}")
+                result.append(Segment(part, value, after_placeholder=previous_was_field, editable=plain))
+                previous_was_field = False
+            else:
+                previous_was_field = True
+        return result
+    return []
+
+
+def literal_text(node: cst.BaseExpression) -> str | None:
+    """The value of a plain string literal (also implicitly concatenated), else None."""
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
