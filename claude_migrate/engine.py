@@ -43,10 +43,20 @@ def parse(text: str) -> cst.Module:
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        raise SourceError(f"syntax error at line {exc.raw_line}, column {exc.raw_column + 1}: {exc.message}") \
-            from None
+        raise SourceError(_syntax_message(text, exc)) from None
     except RecursionError:
         raise SourceError("nesting too deep to parse") from None
+
+
+def _syntax_message(text: str, exc: cst.ParserSyntaxError) -> str:
+    """Python's own wording of the syntax error where it has one; libcst's otherwise."""
+    try:
+        ast.parse(text)
+    except SyntaxError as error:
+        return f"syntax error at line {error.lineno}, column {error.offset}: {error.msg}"
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return f"cannot parse at line {exc.raw_line}, column {exc.raw_column + 1}: {exc.message}"
 
 
 def _python_parses(text: str) -> bool:

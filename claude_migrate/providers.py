@@ -70,8 +70,10 @@ class ClientRegions(Provider):
         if isinstance(expr, cst.Call):
             return self.region_of_call(expr, depth)
         name = dotted_name(expr)
-        if name is not None and name in self.bound:
-            return self.region_of_call(self.bound[name], depth + 1)
+        while name:  # ``client.messages`` is served by whatever ``client`` is bound to
+            if name in self.bound:
+                return self.region_of_call(self.bound[name], depth + 1)
+            name = name.rpartition(".")[0]
         return None
 
 

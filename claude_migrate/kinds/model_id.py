@@ -24,7 +24,7 @@ class Rewrite:
 
 
 def _choices(model: Model) -> str:
-    return ", ".join(f"{p}." for p in model.profiles) or "none documented"
+    return ", ".join(f"{p}." for p in model.profiles) or "(no confirmed profile is documented)"
 
 
 class ModelIdKind(RuleKind):
@@ -176,10 +176,8 @@ class InvalidModelId(ModelIdKind):
         if valid is None:
             self.report_site(site, None, why=invalid.why, platform=invalid.platform.label)
             return
-        if invalid.platform is Platform.BEDROCK:
-            rewrite = self.bedrock_text(site, invalid.means, valid, "safe")
-        else:
-            rewrite = Rewrite(valid, "safe")
+        prefix = f"{site.hit.prefix}." if site.hit.prefix else ""
+        rewrite = Rewrite(prefix + valid, "safe")  # profile prefixes are the other rules' business
         self.report_site(site, rewrite, why=invalid.why, platform=invalid.platform.label)
 
 

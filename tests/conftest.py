@@ -1,0 +1,26 @@
+"""Shared test helpers: run the real CLI, run fixtures through the real engine."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "fixtures"
+AS_OF = "2026-11-23"
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m claude_migrate`` in a subprocess, as a user's shell would."""
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "claude_migrate", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, input=input, timeout=120)
+
+
+@pytest.fixture
+def cli():  # type: ignore[no-untyped-def]
+    return run_cli

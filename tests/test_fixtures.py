@@ -1,0 +1,44 @@
+"""Every fixture pair through the real CLI: the fix gives the expected file, a second fix changes nothing."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import AS_OF, run_cli
+from fixture_cases import FixtureCase, fixture_cases
+
+CASES = fixture_cases()
+
+
+def test_every_fixture_has_its_expected_output() -> None:
+    assert CASES, "no fixtures found"
+    missing = [case.id for case in CASES if not case.expected.is_file()]
+    assert not missing, f"fixtures without .out.py: {missing}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_fixture(case: FixtureCase, tmp_path: Path) -> None:
+    work = tmp_path / case.source.name.replace(".in.py", ".py")
+    shutil.copyfile(case.source, work)
+    first = run_cli("fix", *case.args, "--as-of", AS_OF, work)
+    assert first.returncode in (0, 1), first.stderr
+    assert "error" not in first.stderr, first.stderr
+    expected = case.expected.read_text(encoding="utf-8")
+    assert work.read_text(encoding="utf-8") == expected
+    ast.parse(expected)
+
+    second = run_cli("fix", *case.args, "--as-of", AS_OF, work)
+    assert work.read_text(encoding="utf-8") == expected
+    assert "Fixed 0 findings in 0 files" in second.stdout
+
+    check_args = [arg for arg in case.args if arg != "--unsafe-fixes"]
+    if case.id.split("/")[-1].startswith("ok_"):
+        clean = run_cli("check", *check_args, "--as-of", AS_OF, case.source)
+        assert clean.returncode == 0, clean.stdout
+        assert expected == case.source.read_text(encoding="utf-8")
+    else:
+        before = run_cli("check", *check_args, "--as-of", AS_OF, case.source)
+        assert before.returncode == 1, "a fixture that is not ok_* must have findings"

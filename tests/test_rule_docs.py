@@ -1,0 +1,34 @@
+"""Each rule's documented before/after examples hold, and the rule reports its own code on the before."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from conftest import AS_OF
+
+from claude_migrate.api import Mode, run
+from claude_migrate.config import Settings
+from claude_migrate.loading import load_all_rules
+from claude_migrate.ruleset import Example, RuleSpec
+
+EXAMPLES = [(rule, index, example) for rule in load_all_rules() for index, example in enumerate(rule.examples)]
+
+
+def _settings(rule: RuleSpec, example: Example) -> Settings:
+    return Settings(target=example.target, bedrock_region=example.settings.get("bedrock_region"),
+                    bedrock_profile_prefix=example.settings.get("bedrock_profile_prefix"))
+
+
+@pytest.mark.parametrize(("rule", "index", "example"), EXAMPLES,
+                         ids=[f"{rule.code}-{index + 1}" for rule, index, _ in EXAMPLES])
+def test_example(rule: RuleSpec, index: int, example: Example, tmp_path: Path) -> None:
+    path = tmp_path / "example.py"
+    path.write_text(example.before, encoding="utf-8")
+    date = datetime.date.fromisoformat(AS_OF)
+    checked = run([path], _settings(rule, example), Mode.CHECK, as_of=date)
+    if example.before != example.after:
+        assert rule.code in {f.code for f in checked.findings}
+    run([path], _settings(rule, example), Mode.FIX, unsafe_fixes=example.unsafe_fixes, as_of=date)
+    assert path.read_text(encoding="utf-8") == example.after
