@@ -56,12 +56,23 @@ def decode(path: Path, raw: bytes) -> SourceFile:
 
 
 def read_source(path: Path) -> SourceFile:
+    """Read a regular file; a FIFO or device named ``*.py`` is refused before a read that would block or never end."""
     try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise ReadError("is a directory") from None
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise ReadError(exc.strerror or str(exc)) from None
+    try:
+        kind = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(kind):
+            raise ReadError("is a directory")
+        if not stat.S_ISREG(kind):
+            raise ReadError("is not a regular file (a FIFO, socket or device)")
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            raw = stream.read()
+    except OSError as exc:
+        raise ReadError(exc.strerror or str(exc)) from None
+    finally:
+        os.close(descriptor)
     return decode(path, raw)
 
 

@@ -1,0 +1,35 @@
+"""Odd and broken files through the real CLI: one line naming the file and the reason, the run goes on."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from conftest import AS_OF, run_cli
+
+OLD = 'M = "claude-3-opus-20240229"\n'
+NEW = 'M = "claude-opus-4-6"\n'
+
+
+def error_lines(stderr: str) -> dict[str, str]:
+    """``path: error: reason`` lines by path; a second line for one path fails the test."""
+    lines: dict[str, str] = {}
+    for line in stderr.splitlines():
+        path, marker, reason = line.partition(": error: ")
+        if marker:
+            assert path not in lines, f"two error lines for {path}"
+            lines[path] = reason
+    return lines
+
+
+def test_fifo_and_device_named_py_are_refused_without_reading(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "fifo.py")
+    (tmp_path / "zero.py").symlink_to("/dev/zero")
+    (tmp_path / "good.py").write_text(OLD)
+    result = run_cli("fix", "--as-of", AS_OF, tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = error_lines(result.stderr)
+    for name in ("fifo.py", "zero.py"):
+        assert errors[str(tmp_path / name)] == "is not a regular file (a FIFO, socket or device)"
+    assert (tmp_path / "good.py").read_text() == NEW
