@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from claude_migrate import native_parse
 from claude_migrate.context import FileContext, RuleData, RunOptions
 from claude_migrate.findings import Edit, Finding, Fix, Position
 from claude_migrate.kinds import KIND_REGISTRY
@@ -15,6 +16,7 @@ from claude_migrate.kinds.base import Provider, RawFinding
 from claude_migrate.ruleset import RuleSpec
 
 MAX_FIX_PASSES = 10
+TOO_DEEP = "nesting too deep to parse"
 
 
 class SourceError(Exception):
@@ -40,12 +42,17 @@ class FixOutcome:
 
 
 def parse(text: str) -> cst.Module:
+    _python_parses(text)
+    return _parse_cst(text)
+
+
+def _parse_cst(text: str) -> cst.Module:
     try:
-        return cst.parse_module(text)
+        return native_parse.parse_module(text)
     except cst.ParserSyntaxError as exc:
         raise SourceError(_syntax_message(text, exc)) from None
     except RecursionError:
-        raise SourceError("nesting too deep to parse") from None
+        raise SourceError(TOO_DEEP) from None
 
 
 def _syntax_message(text: str, exc: cst.ParserSyntaxError) -> str:
@@ -60,10 +67,18 @@ def _syntax_message(text: str, exc: cst.ParserSyntaxError) -> str:
 
 
 def _python_parses(text: str) -> bool:
+    """Whether the running Python parses ``text``. Nesting that CPython finds too deep is refused outright:
+    libcst's native parser crashed or ran for minutes on it."""
     try:
         ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except SyntaxError as exc:
+        if exc.msg == "too many nested parentheses":
+            raise SourceError(TOO_DEEP) from None
         return False
+    except ValueError:
+        return False
+    except (RecursionError, MemoryError):
+        raise SourceError(TOO_DEEP) from None
     return True
 
 
@@ -129,7 +144,7 @@ class Analyzer:
         fixed: list[Finding] = []
         current = text
         for _ in range(MAX_FIX_PASSES):
-            module = parse(current)
+            module = _parse_cst(current)
             analysis = self.analyze(path, module)
             chosen = _non_overlapping(analysis, safeties)
             if not chosen:

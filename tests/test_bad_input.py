@@ -33,3 +33,24 @@ def test_fifo_and_device_named_py_are_refused_without_reading(tmp_path: Path) ->
     for name in ("fifo.py", "zero.py"):
         assert errors[str(tmp_path / name)] == "is not a regular file (a FIFO, socket or device)"
     assert (tmp_path / "good.py").read_text() == NEW
+
+
+def test_nesting_too_deep_for_any_parser_is_reported_not_a_crash(tmp_path: Path) -> None:
+    """libcst's native parser died with a segfault (ending the whole run) or ran for minutes on these."""
+    deep = {
+        "parentheses.py": "X = " + "(" * 5000 + "1" + ")" * 5000 + "\n",
+        "and_chain.py": "X = a" + " and a" * 20_000 + "\n",
+        "not_chain.py": "X = " + "not " * 20_000 + "a\n",
+        "lists.py": "X = " + "[" * 190 + "]" * 190 + "\n",
+    }
+    for name, text in deep.items():
+        (tmp_path / name).write_text(OLD + text)
+    (tmp_path / "good.py").write_text(OLD)
+    result = run_cli("fix", "--as-of", AS_OF, tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = error_lines(result.stderr)
+    assert {Path(path).name for path in errors} == set(deep)
+    assert all(reason.startswith("nesting too deep to ") for reason in errors.values())
+    assert all((tmp_path / name).read_text() == OLD + text for name, text in deep.items())
+    assert (tmp_path / "good.py").read_text() == NEW
