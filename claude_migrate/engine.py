@@ -17,6 +17,7 @@ from claude_migrate.ruleset import RuleSpec
 
 MAX_FIX_PASSES = 10
 TOO_DEEP = "nesting too deep to parse"
+MAX_PARSE_CHARS = 4_000_000  # libcst needs about 250 bytes of memory per character: 20 MB of source took 5 GB
 
 
 class SourceError(Exception):
@@ -67,8 +68,10 @@ def _syntax_message(text: str, exc: cst.ParserSyntaxError) -> str:
 
 
 def _python_parses(text: str) -> bool:
-    """Whether the running Python parses ``text``. Nesting that CPython finds too deep is refused outright:
-    libcst's native parser crashed or ran for minutes on it."""
+    """Whether the running Python parses ``text``. Texts too large to parse, and nesting that CPython finds too
+    deep, are refused outright: libcst's native parser crashed or ran for minutes on such nesting."""
+    if len(text) > MAX_PARSE_CHARS:
+        raise SourceError(f"too large to analyse ({len(text):,} characters; the limit is {MAX_PARSE_CHARS:,})")
     try:
         ast.parse(text)
     except SyntaxError as exc:

@@ -54,3 +54,16 @@ def test_nesting_too_deep_for_any_parser_is_reported_not_a_crash(tmp_path: Path)
     assert all(reason.startswith("nesting too deep to ") for reason in errors.values())
     assert all((tmp_path / name).read_text() == OLD + text for name, text in deep.items())
     assert (tmp_path / "good.py").read_text() == NEW
+
+
+def test_a_20_mb_file_is_refused_when_it_could_hold_a_finding(tmp_path: Path) -> None:
+    filler = "VALUE = 1\n" * 2_000_000
+    (tmp_path / "huge_candidate.py").write_text(OLD + filler)
+    (tmp_path / "huge_unrelated.py").write_text(filler)
+    (tmp_path / "good.py").write_text(OLD)
+    result = run_cli("fix", "--as-of", AS_OF, tmp_path)
+    assert result.returncode == 1
+    assert error_lines(result.stderr) == {
+        str(tmp_path / "huge_candidate.py"): "too large to analyse (20,000,029 characters; the limit is 4,000,000)"}
+    assert (tmp_path / "huge_candidate.py").read_text() == OLD + filler
+    assert (tmp_path / "good.py").read_text() == NEW
