@@ -44,14 +44,20 @@ def decode(path: Path, raw: bytes) -> SourceFile:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
     except SyntaxError as exc:
-        raise ReadError(f"bad encoding declaration: {exc.msg if hasattr(exc, 'msg') else exc}") from None
+        message = exc.msg if hasattr(exc, "msg") else str(exc)
+        if not message.startswith("invalid or missing encoding declaration"):
+            raise ReadError(f"bad encoding declaration: {message}") from None
+        encoding = "utf-8"  # no cookie and the first lines are not UTF-8: the decode below names the bad byte
     bom = raw.startswith(BOM)
     body = raw[len(BOM):] if bom else raw
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
     try:
         text = body.decode(codec)
     except UnicodeDecodeError as exc:
-        raise ReadError(f"cannot be decoded as {codec} (byte {exc.start}: {exc.reason})") from None
+        line = body.count(b"\n", 0, exc.start) + 1
+        raise ReadError(f"cannot be decoded as {codec} (line {line}, byte {exc.start}: {exc.reason})") from None
+    except (UnicodeError, LookupError) as exc:  # a cookie naming a codec such as rot13 that yields no text
+        raise ReadError(f"bad encoding declaration: {codec}: {exc}") from None
     return SourceFile(path, raw, text, codec, bom)
 
 

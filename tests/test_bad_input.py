@@ -67,3 +67,23 @@ def test_a_20_mb_file_is_refused_when_it_could_hold_a_finding(tmp_path: Path) ->
         str(tmp_path / "huge_candidate.py"): "too large to analyse (20,000,029 characters; the limit is 4,000,000)"}
     assert (tmp_path / "huge_candidate.py").read_text() == OLD + filler
     assert (tmp_path / "good.py").read_text() == NEW
+
+
+def test_undecodable_files_and_bad_codecs_are_named_and_left_alone(tmp_path: Path) -> None:
+    files = {
+        "undecodable.py": (b'A = 1\n' + OLD.encode() + b'B = "\xff\xfe"\n',
+                           "cannot be decoded as utf-8 (line 3, byte 40: invalid start byte)"),
+        "undecodable_first_line.py": (b'M = "claude-3-opus-20240229"  # \xe9\n',
+                                      "cannot be decoded as utf-8 (line 1, byte 32: invalid continuation byte)"),
+        "rot13.py": (b"# coding: rot13\n" + OLD.encode(),
+                     "bad encoding declaration: rot13: 'rot13' is not a text encoding; "
+                     "use codecs.decode() to handle arbitrary codecs"),
+        "unknown.py": (b"# coding: klingon\n" + OLD.encode(), "bad encoding declaration: unknown encoding: klingon"),
+    }
+    for name, (data, _) in files.items():
+        (tmp_path / name).write_bytes(data)
+    result = run_cli("fix", "--as-of", AS_OF, tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert error_lines(result.stderr) == {str(tmp_path / name): reason for name, (_, reason) in files.items()}
+    assert all((tmp_path / name).read_bytes() == data for name, (data, _) in files.items())
