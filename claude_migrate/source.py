@@ -30,11 +30,18 @@ class SourceFile:
     bom: bool
 
     def encode(self, text: str) -> bytes:
+        """``text`` in the file's encoding and BOM, refused unless the file's own text encodes back to its bytes and
+        the result decodes back to ``text``: with codecs such as utf-7 bytes outside the fixes would change."""
+        body = self.raw[len(BOM):] if self.bom else self.raw
         try:
-            body = text.encode(self.encoding)
-        except UnicodeEncodeError as exc:
-            raise WriteError(f"the fixed text cannot be encoded as {self.encoding}: {exc.reason}") from None
-        return (BOM + body) if self.bom else body
+            data = text.encode(self.encoding)
+            exact = self.text.encode(self.encoding) == body and data.decode(self.encoding) == text
+        except (UnicodeError, LookupError) as exc:
+            raise WriteError(f"the fixed text cannot be encoded as {self.encoding}: {exc}") from None
+        if not exact:
+            raise WriteError(f"{self.encoding} does not map this file's text back to the same bytes; "
+                             "it was not changed")
+        return (BOM + data) if self.bom else data
 
 
 def decode(path: Path, raw: bytes) -> SourceFile:

@@ -69,7 +69,7 @@ def test_a_20_mb_file_is_refused_when_it_could_hold_a_finding(tmp_path: Path) ->
     assert (tmp_path / "good.py").read_text() == NEW
 
 
-def test_undecodable_files_and_bad_codecs_are_named_and_left_alone(tmp_path: Path) -> None:
+def test_undecodable_files_and_codecs_that_do_not_round_trip_are_named_and_left_alone(tmp_path: Path) -> None:
     files = {
         "undecodable.py": (b'A = 1\n' + OLD.encode() + b'B = "\xff\xfe"\n',
                            "cannot be decoded as utf-8 (line 3, byte 40: invalid start byte)"),
@@ -79,11 +79,15 @@ def test_undecodable_files_and_bad_codecs_are_named_and_left_alone(tmp_path: Pat
                      "bad encoding declaration: rot13: 'rot13' is not a text encoding; "
                      "use codecs.decode() to handle arbitrary codecs"),
         "unknown.py": (b"# coding: klingon\n" + OLD.encode(), "bad encoding declaration: unknown encoding: klingon"),
+        "utf7.py": (b"# coding: utf-7\n" + OLD.encode() + b"A = 1  # +AGE-\n",
+                    "utf-7 does not map this file's text back to the same bytes; it was not changed"),
     }
     for name, (data, _) in files.items():
         (tmp_path / name).write_bytes(data)
+    (tmp_path / "utf7_exact.py").write_bytes(b"# coding: utf-7\n" + OLD.encode())
     result = run_cli("fix", "--as-of", AS_OF, tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert error_lines(result.stderr) == {str(tmp_path / name): reason for name, (_, reason) in files.items()}
     assert all((tmp_path / name).read_bytes() == data for name, (data, _) in files.items())
+    assert (tmp_path / "utf7_exact.py").read_bytes() == b"# coding: utf-7\n" + NEW.encode()
