@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -72,9 +73,9 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
     chosen_paths = paths or [Path(".")]
     date = _as_of(as_of)
     try:
-        if config is not None and not config.is_file():
+        if config is not None and not os.path.isfile(config):
             raise UsageError(f"--config {config}: no such file")
-        config_path = config or find_config(chosen_paths[0] if chosen_paths[0].exists() else Path.cwd())
+        config_path = config or find_config(chosen_paths[0] if os.path.exists(chosen_paths[0]) else Path.cwd())
         settings = load_settings(config_path) if config_path else Settings()
         settings = settings.override(target=target, select=_codes(select), ignore=_codes(ignore),
                                      bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix)

@@ -98,9 +98,9 @@ def discover(paths: list[Path], exclude_patterns: list[str], base: Path) -> Disc
     files: list[Path] = []
     missing: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if os.path.isdir(path):  # os.path, unlike Path, answers False for names the system rejects (too long)
             found = _walk(path, exclude, Path(os.path.abspath(base)))
-        elif path.exists() or path.is_symlink():
+        elif os.path.lexists(path):
             found = iter([path])
         else:
             missing.append(path)

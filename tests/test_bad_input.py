@@ -91,3 +91,15 @@ def test_undecodable_files_and_codecs_that_do_not_round_trip_are_named_and_left_
     assert error_lines(result.stderr) == {str(tmp_path / name): reason for name, (_, reason) in files.items()}
     assert all((tmp_path / name).read_bytes() == data for name, (data, _) in files.items())
     assert (tmp_path / "utf7_exact.py").read_bytes() == b"# coding: utf-7\n" + NEW.encode()
+
+
+def test_a_path_the_system_rejects_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    too_long = tmp_path / ("x" * 5000 + ".py")
+    (tmp_path / "good.py").write_text(OLD)
+    result = run_cli("fix", "--as-of", AS_OF, too_long, tmp_path / "good.py")
+    assert result.returncode == 1
+    assert error_lines(result.stderr) == {str(too_long): "no such file or directory"}
+    assert (tmp_path / "good.py").read_text() == NEW
+    bad_config = run_cli("check", "--config", too_long, tmp_path / "good.py")
+    assert bad_config.returncode == 2
+    assert bad_config.stderr == f"claude-migrate: error: --config {too_long}: no such file\n"
