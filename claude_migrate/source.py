@@ -99,7 +99,8 @@ def write_atomically(source: SourceFile, data: bytes) -> None:
     if current != source.raw:
         raise WriteError("the file changed while it was being fixed; it was not overwritten")
     try:
-        mode = stat.S_IMODE(target.stat().st_mode)
+        info = target.stat()
+        mode = stat.S_IMODE(info.st_mode)
         if not mode & 0o222 or not os.access(target, os.W_OK):
             raise WriteError("the file is read-only; it was not changed")
         handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".claude-migrate.tmp",
@@ -112,6 +113,7 @@ def write_atomically(source: SourceFile, data: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp_name, mode)
+        _keep_owner(temp_name, info)
         os.replace(temp_name, target)
     except BaseException as exc:
         try:
@@ -121,3 +123,14 @@ def write_atomically(source: SourceFile, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise WriteError(f"cannot replace the file: {exc.strerror or exc}") from None
         raise
+
+
+def _keep_owner(temp_name: str, original: os.stat_result) -> None:
+    """Give the new file the old one's owner and group: run as root (say, in a container over a mounted
+    checkout) the fixed files became root's. Without the right to do so, the writer's own ids stay."""
+    current = os.stat(temp_name)
+    if (current.st_uid, current.st_gid) != (original.st_uid, original.st_gid):
+        try:
+            os.chown(temp_name, original.st_uid, original.st_gid)
+        except PermissionError:
+            pass

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from conftest import AS_OF, run_cli
 
 OLD = 'M = "claude-3-opus-20240229"\n'
@@ -103,3 +105,14 @@ def test_a_path_the_system_rejects_is_one_line_not_a_traceback(tmp_path: Path) -
     bad_config = run_cli("check", "--config", too_long, tmp_path / "good.py")
     assert bad_config.returncode == 2
     assert bad_config.stderr == f"claude-migrate: error: --config {too_long}: no such file\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can give a file to another user")
+def test_a_file_fixed_by_root_keeps_its_owner(tmp_path: Path) -> None:
+    path = tmp_path / "theirs.py"
+    path.write_text(OLD)
+    os.chown(path, 65534, 65534)
+    result = run_cli("fix", "--as-of", AS_OF, path)
+    assert result.returncode == 0, result.stderr
+    assert path.read_text() == NEW
+    assert (path.stat().st_uid, path.stat().st_gid) == (65534, 65534)
