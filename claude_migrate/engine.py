@@ -152,6 +152,8 @@ class Analyzer:
             chosen = _non_overlapping(analysis, safeties)
             if not chosen:
                 return FixOutcome(current, analysis.findings, fixed)
+            if not fixed and module.code != current:  # libcst drops a lone CR that ends a file, for one
+                raise SourceError("libcst would not write this file back byte for byte; it was not changed")
             mapping = {id(old): new for index in chosen for old, new in analysis.raw[index].replacements}
             updated = module.visit(_Replacer(mapping)).code
             if original_parses and not _python_parses(updated):

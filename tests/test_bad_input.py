@@ -116,3 +116,25 @@ def test_a_file_fixed_by_root_keeps_its_owner(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert path.read_text() == NEW
     assert (path.stat().st_uid, path.stat().st_gid) == (65534, 65534)
+
+
+def test_newlines_are_kept_and_a_file_libcst_cannot_reproduce_is_refused(tmp_path: Path) -> None:
+    kept = {
+        "crlf.py": (b"A = 1\r\n" + OLD.encode().replace(b"\n", b"\r\n"),
+                    b"A = 1\r\n" + NEW.encode().replace(b"\n", b"\r\n")),
+        "mixed.py": (b"A = 1\r\n" + OLD.encode() + b"B = (1,\r2)\n", b"A = 1\r\n" + NEW.encode() + b"B = (1,\r2)\n"),
+        "cr_inside.py": (b"A = 1\rM = 'claude-3-opus-20240229'\rB = 2\n", b"A = 1\rM = 'claude-opus-4-6'\rB = 2\n"),
+        "no_final_newline.py": (OLD.encode().rstrip(b"\n"), NEW.encode().rstrip(b"\n")),
+    }
+    refused = {"cr_last.py": b"A = 1\rM = 'claude-3-opus-20240229'\rB = 2\r"}
+    for name, (before, _) in kept.items():
+        (tmp_path / name).write_bytes(before)
+    for name, before in refused.items():
+        (tmp_path / name).write_bytes(before)
+    result = run_cli("fix", "--as-of", AS_OF, tmp_path)
+    assert result.returncode == 1
+    assert error_lines(result.stderr) == {
+        str(tmp_path / name): "libcst would not write this file back byte for byte; it was not changed"
+        for name in refused}
+    assert {name: (tmp_path / name).read_bytes() for name in kept} == {name: after for name, (_, after) in kept.items()}
+    assert all((tmp_path / name).read_bytes() == before for name, before in refused.items())
