@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import io
 import os
 import stat
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BOM = b"\xef\xbb\xbf"
+TEMP_SUFFIX = ".claude-migrate.tmp"  # never a source suffix, so discovery cannot pick a leftover up
 
 
 class ReadError(Exception):
@@ -103,8 +105,7 @@ def write_atomically(source: SourceFile, data: bytes) -> None:
         mode = stat.S_IMODE(info.st_mode)
         if not mode & 0o222 or not os.access(target, os.W_OK):
             raise WriteError("the file is read-only; it was not changed")
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".claude-migrate.tmp",
-                                             dir=target.parent)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
     except OSError as exc:
         raise WriteError(f"cannot write next to the file: {exc.strerror or exc}") from None
     try:
@@ -123,6 +124,7 @@ def write_atomically(source: SourceFile, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise WriteError(f"cannot replace the file: {exc.strerror or exc}") from None
         raise
+    _remove_leftovers(target)
 
 
 def _keep_owner(temp_name: str, original: os.stat_result) -> None:
@@ -133,4 +135,14 @@ def _keep_owner(temp_name: str, original: os.stat_result) -> None:
         try:
             os.chown(temp_name, original.st_uid, original.st_gid)
         except PermissionError:
+            pass
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Delete temp files a killed run left next to ``target``: the write that just succeeded supersedes them.
+    mkstemp names them ``.NAME.`` + 8 random characters + the suffix, so another file's never match."""
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.{'[a-z0-9_]' * 8}{TEMP_SUFFIX}"):
+        try:
+            leftover.unlink()
+        except OSError:
             pass

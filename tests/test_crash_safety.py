@@ -1,0 +1,88 @@
+"""``fix`` killed with SIGKILL at random moments: every file is old or new, never torn; a re-run finishes the job."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import AS_OF, run_cli
+from fixture_cases import fixture_cases
+
+from claude_migrate.source import TEMP_SUFFIX
+
+FIX_ARGS = ("fix", "--unsafe-fixes", "--as-of", AS_OF)
+SMALL_FILES = 60  # one ID each: quick to fix, so that many kills land between and inside writes
+KILLS = 6
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def leftovers(root: Path) -> list[Path]:
+    return sorted(root.rglob(f"*{TEMP_SUFFIX}"))
+
+
+def build_tree(root: Path) -> None:
+    """Every fixture input, and many small files."""
+    (root / "fixtures").mkdir(parents=True)
+    for case in fixture_cases():
+        shutil.copyfile(case.source, root / "fixtures" / f"{case.id.replace('/', '_')}.py")
+    (root / "small").mkdir()
+    for index in range(SMALL_FILES):
+        (root / "small" / f"m{index:03d}.py").write_text(f'M{index} = "claude-3-5-sonnet-20241022"  # {index}\n')
+
+
+def test_sigkill_during_fix_leaves_every_file_old_or_new(tmp_path: Path) -> None:
+    tree, reference = tmp_path / "tree", tmp_path / "reference"
+    build_tree(tree)
+    shutil.copytree(tree, reference)
+    old = snapshot(tree)
+    started = time.monotonic()
+    assert run_cli(*FIX_ARGS, reference).returncode in (0, 1)
+    duration = time.monotonic() - started
+    new = snapshot(reference)
+    assert sum(old[name] != new[name] for name in old) >= len(old) // 2, "too few files change to test anything"
+
+    moments = random.Random(20261123)
+    env = {**os.environ, "NO_COLOR": "1"}
+    for _ in range(KILLS):
+        process = subprocess.Popen([sys.executable, "-m", "claude_migrate", *FIX_ARGS, tree], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(moments.uniform(0.1, 1.0) * duration)
+        os.killpg(process.pid, signal.SIGKILL)  # the whole group: no worker may write after the kill
+        process.wait()
+        now = {name: data for name, data in snapshot(tree).items() if not name.endswith(TEMP_SUFFIX)}
+        assert now.keys() == old.keys()
+        torn = [name for name, data in now.items() if data not in (old[name], new[name])]
+        assert not torn, f"neither old nor new content: {torn[:5]}"
+
+    finish = run_cli(*FIX_ARGS, tree)
+    assert finish.returncode in (0, 1), finish.stderr
+    assert "error" not in finish.stderr
+    assert snapshot(tree) == new, "the re-run left a file unfixed or a killed run's temp file behind"
+    again = run_cli(*FIX_ARGS, tree)
+    assert "Fixed 0 findings in 0 files" in again.stdout
+    assert snapshot(tree) == new
+
+
+def test_leftover_temp_files_are_never_read_and_the_next_write_removes_them(tmp_path: Path) -> None:
+    """What a kill between creating the temp file and the rename leaves behind, made by hand."""
+    target = tmp_path / "app.py"
+    target.write_text('M = "claude-3-opus-20240229"\n')
+    torn = tmp_path / f".app.py.k2j3x9_q{TEMP_SUFFIX}"
+    torn.write_text('M = "claude-3-opus-2024')  # a cut-short write, mentioning an old ID
+    other = tmp_path / f".app.py.extra.py.ab12cd34{TEMP_SUFFIX}"  # belongs to a file named app.py.extra.py
+    other.write_text('M = "claude-3-opus-20240229"\n')
+    checked = run_cli("check", "--as-of", AS_OF, tmp_path)
+    assert checked.stdout.count("CM101") == 1 and f"{target}:1:5: CM101" in checked.stdout
+    fixed = run_cli("fix", "--as-of", AS_OF, tmp_path)
+    assert fixed.returncode == 0, fixed.stderr
+    assert target.read_text() == 'M = "claude-opus-4-6"\n'
+    assert leftovers(tmp_path) == [other]
