@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
 import os
+import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import AS_OF, run_cli
+
+from claude_migrate.api import Mode, process_file
+from claude_migrate.context import RunOptions
+from claude_migrate.discovery import discover
+from claude_migrate.engine import Analyzer
+from claude_migrate.loading import load_all_rules, load_rule_data
 
 OLD = 'M = "claude-3-opus-20240229"\n'
 NEW = 'M = "claude-opus-4-6"\n'
+HUGE = "VALUE = 1\n" * 2_000_000  # 20 MB
 
 
 def error_lines(stderr: str) -> dict[str, str]:
@@ -24,75 +33,153 @@ def error_lines(stderr: str) -> dict[str, str]:
     return lines
 
 
-def test_fifo_and_device_named_py_are_refused_without_reading(tmp_path: Path) -> None:
-    os.mkfifo(tmp_path / "fifo.py")
-    (tmp_path / "zero.py").symlink_to("/dev/zero")
-    (tmp_path / "good.py").write_text(OLD)
+def write(data: bytes | str) -> Callable[[Path], None]:
+    return lambda path: path.write_bytes(data.encode() if isinstance(data, str) else data)
+
+
+def read_only(path: Path) -> None:
+    path.write_text(OLD)
+    path.chmod(0o444)
+
+
+def symlink_loop(path: Path) -> None:
+    path.symlink_to(path.with_name("loop_b"))
+    path.with_name("loop_b").symlink_to(path)
+
+
+def directory_link(path: Path) -> None:
+    (path.parent / "folder").mkdir()
+    path.symlink_to(path.parent / "folder")
+
+
+# name: (how to make it, the start of the one error line it must get)
+REFUSED: dict[str, tuple[Callable[[Path], None], str]] = {
+    "syntax.py": (write('def broken(:\n    M = "claude-3-opus-20240229"\n'), "syntax error at line 1, column "),
+    "nul.py": (write(OLD.encode() + b"X = 1\x00\n"), "contains a NUL byte; not a Python source file"),
+    "undecodable.py": (write(b"A = 1\n" + OLD.encode() + b'B = "\xff\xfe"\n'),
+                       "cannot be decoded as utf-8 (line 3, byte 40: invalid start byte)"),
+    "undecodable_first_line.py": (write(b'M = "claude-3-opus-20240229"  # \xe9\n'),
+                                  "cannot be decoded as utf-8 (line 1, byte 32: invalid continuation byte)"),
+    "rot13.py": (write("# coding: rot13\n" + OLD), "bad encoding declaration: rot13: 'rot13' is not a text encoding"),
+    "unknown_codec.py": (write("# coding: klingon\n" + OLD), "bad encoding declaration: unknown encoding: klingon"),
+    "utf7.py": (write("# coding: utf-7\n" + OLD + "A = 1  # +AGE-\n"),
+                "utf-7 does not map this file's text back to the same bytes; it was not changed"),
+    "cr_last.py": (write("A = 1\rM = 'claude-3-opus-20240229'\rB = 2\r"),
+                   "libcst would not write this file back byte for byte; it was not changed"),
+    "parentheses.py": (write(OLD + "X = " + "(" * 5000 + "1" + ")" * 5000 + "\n"), "nesting too deep to parse"),
+    "and_chain.py": (write(OLD + "X = a" + " and a" * 20_000 + "\n"), "nesting too deep to analyse"),
+    "not_chain.py": (write(OLD + "X = " + "not " * 20_000 + "a\n"), "nesting too deep to parse"),
+    "lists.py": (write(OLD + "X = " + "[" * 190 + "]" * 190 + "\n"), "nesting too deep to analyse"),
+    "huge.py": (write(OLD + HUGE), "too large to analyse (20,000,029 characters; the limit is 4,000,000)"),
+    "read_only.py": (read_only, "the file is read-only; it was not changed"),
+    "loop_a.py": (symlink_loop, "Too many levels of symbolic links"),
+    "dangling.py": (lambda path: path.symlink_to(path.with_name("nowhere.py")), "No such file or directory"),
+    "fifo.py": (lambda path: os.mkfifo(path), "is not a regular file (a FIFO, socket or device)"),
+    "zero.py": (lambda path: path.symlink_to("/dev/zero"), "is not a regular file (a FIFO, socket or device)"),
+    "folder_link.py": (directory_link, "is a directory"),
+}
+
+# name: (bytes before, bytes after the fix)
+HANDLED: dict[str, tuple[bytes, bytes]] = {
+    "good.py": (OLD.encode(), NEW.encode()),
+    "latin1.py": (b'# -*- coding: latin-1 -*-\nN = "caf\xe9"\n' + OLD.encode(),
+                  b'# -*- coding: latin-1 -*-\nN = "caf\xe9"\n' + NEW.encode()),
+    "bom.py": (b"\xef\xbb\xbf" + OLD.encode() + 'X = "é"\n'.encode(),
+               b"\xef\xbb\xbf" + NEW.encode() + 'X = "é"\n'.encode()),
+    "crlf.py": (b"A = 1\r\n" + OLD.encode().replace(b"\n", b"\r\n"),
+                b"A = 1\r\n" + NEW.encode().replace(b"\n", b"\r\n")),
+    "mixed.py": (b"A = 1\r\n" + OLD.encode() + b"B = (1,\r2)\n", b"A = 1\r\n" + NEW.encode() + b"B = (1,\r2)\n"),
+    "cr_inside.py": (b"A = 1\rM = 'claude-3-opus-20240229'\rB = 2\n", b"A = 1\rM = 'claude-opus-4-6'\rB = 2\n"),
+    "no_final_newline.py": (OLD.encode().rstrip(b"\n"), NEW.encode().rstrip(b"\n")),
+    "utf7_exact.py": (b"# coding: utf-7\n" + OLD.encode(), b"# coding: utf-7\n" + NEW.encode()),
+    "empty.py": (b"", b""),
+    "huge_unrelated.py": (HUGE.encode(), HUGE.encode()),  # no trigger token: never parsed, nothing to report
+    "package.py/inside.py": (OLD.encode(), NEW.encode()),  # a directory named like a file is walked
+}
+
+
+def test_every_bad_file_gets_one_line_and_the_run_goes_on(tmp_path: Path) -> None:
+    for name, (make, _) in REFUSED.items():
+        make(tmp_path / name)
+    for name, (before, _) in HANDLED.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes(before)
+    originals = {name: (tmp_path / name).read_bytes() for name in REFUSED
+                 if os.path.exists(tmp_path / name) and stat.S_ISREG(os.stat(tmp_path / name).st_mode)}
+
     result = run_cli("fix", "--as-of", AS_OF, tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     errors = error_lines(result.stderr)
-    for name in ("fifo.py", "zero.py"):
-        assert errors[str(tmp_path / name)] == "is not a regular file (a FIFO, socket or device)"
-    assert (tmp_path / "good.py").read_text() == NEW
+    assert sorted(errors) == sorted(str(tmp_path / name) for name in REFUSED)
+    for name, (_, reason) in REFUSED.items():
+        assert errors[str(tmp_path / name)].startswith(reason), name
+    assert f"{len(REFUSED)} files could not be processed." in result.stdout
+    assert {name: (tmp_path / name).read_bytes() for name in originals} == originals
+    assert stat.S_IMODE((tmp_path / "read_only.py").stat().st_mode) == 0o444
+    assert {name: (tmp_path / name).read_bytes() for name in HANDLED} == {
+        name: after for name, (_, after) in HANDLED.items()}
+
+    checked = run_cli("check", "--as-of", AS_OF, tmp_path)
+    assert checked.returncode == 1
+    assert "Traceback" not in checked.stderr
+    refused_by_check = {name for name in REFUSED if name not in ("read_only.py", "utf7.py", "cr_last.py")}
+    assert sorted(error_lines(checked.stderr)) == sorted(str(tmp_path / name) for name in refused_by_check)
 
 
-def test_nesting_too_deep_for_any_parser_is_reported_not_a_crash(tmp_path: Path) -> None:
-    """libcst's native parser died with a segfault (ending the whole run) or ran for minutes on these."""
-    deep = {
-        "parentheses.py": "X = " + "(" * 5000 + "1" + ")" * 5000 + "\n",
-        "and_chain.py": "X = a" + " and a" * 20_000 + "\n",
-        "not_chain.py": "X = " + "not " * 20_000 + "a\n",
-        "lists.py": "X = " + "[" * 190 + "]" * 190 + "\n",
-    }
-    for name, text in deep.items():
-        (tmp_path / name).write_text(OLD + text)
+def test_an_unreadable_file_is_named(tmp_path: Path) -> None:
+    """chmod 000 does not stop root, so as root the test links to a file the kernel refuses to anyone."""
+    path = tmp_path / "unreadable.py"
+    if os.geteuid() == 0:
+        refused_to_root = Path("/proc/sys/vm/drop_caches")
+        try:
+            refused_to_root.open("rb").close()
+            pytest.skip("no file here is unreadable for root")
+        except PermissionError:
+            path.symlink_to(refused_to_root)
+        except OSError:
+            pytest.skip("no file here is unreadable for root")
+    else:
+        path.write_text(OLD)
+        path.chmod(0)
     (tmp_path / "good.py").write_text(OLD)
     result = run_cli("fix", "--as-of", AS_OF, tmp_path)
     assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    errors = error_lines(result.stderr)
-    assert {Path(path).name for path in errors} == set(deep)
-    assert all(reason.startswith("nesting too deep to ") for reason in errors.values())
-    assert all((tmp_path / name).read_text() == OLD + text for name, text in deep.items())
+    assert error_lines(result.stderr) == {str(path): "Permission denied"}
     assert (tmp_path / "good.py").read_text() == NEW
 
 
-def test_a_20_mb_file_is_refused_when_it_could_hold_a_finding(tmp_path: Path) -> None:
-    filler = "VALUE = 1\n" * 2_000_000
-    (tmp_path / "huge_candidate.py").write_text(OLD + filler)
-    (tmp_path / "huge_unrelated.py").write_text(filler)
-    (tmp_path / "good.py").write_text(OLD)
-    result = run_cli("fix", "--as-of", AS_OF, tmp_path)
-    assert result.returncode == 1
-    assert error_lines(result.stderr) == {
-        str(tmp_path / "huge_candidate.py"): "too large to analyse (20,000,029 characters; the limit is 4,000,000)"}
-    assert (tmp_path / "huge_candidate.py").read_text() == OLD + filler
-    assert (tmp_path / "good.py").read_text() == NEW
+def _analyzer() -> Analyzer:
+    data = load_rule_data()
+    options = RunOptions(target=data.targets.get(None), as_of=datetime.date.fromisoformat(AS_OF))
+    return Analyzer(data, list(load_all_rules()), options)
 
 
-def test_undecodable_files_and_codecs_that_do_not_round_trip_are_named_and_left_alone(tmp_path: Path) -> None:
-    files = {
-        "undecodable.py": (b'A = 1\n' + OLD.encode() + b'B = "\xff\xfe"\n',
-                           "cannot be decoded as utf-8 (line 3, byte 40: invalid start byte)"),
-        "undecodable_first_line.py": (b'M = "claude-3-opus-20240229"  # \xe9\n',
-                                      "cannot be decoded as utf-8 (line 1, byte 32: invalid continuation byte)"),
-        "rot13.py": (b"# coding: rot13\n" + OLD.encode(),
-                     "bad encoding declaration: rot13: 'rot13' is not a text encoding; "
-                     "use codecs.decode() to handle arbitrary codecs"),
-        "unknown.py": (b"# coding: klingon\n" + OLD.encode(), "bad encoding declaration: unknown encoding: klingon"),
-        "utf7.py": (b"# coding: utf-7\n" + OLD.encode() + b"A = 1  # +AGE-\n",
-                    "utf-7 does not map this file's text back to the same bytes; it was not changed"),
-    }
-    for name, (data, _) in files.items():
-        (tmp_path / name).write_bytes(data)
-    (tmp_path / "utf7_exact.py").write_bytes(b"# coding: utf-7\n" + OLD.encode())
-    result = run_cli("fix", "--as-of", AS_OF, tmp_path)
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert error_lines(result.stderr) == {str(tmp_path / name): reason for name, (_, reason) in files.items()}
-    assert all((tmp_path / name).read_bytes() == data for name, (data, _) in files.items())
-    assert (tmp_path / "utf7_exact.py").read_bytes() == b"# coding: utf-7\n" + NEW.encode()
+def test_a_file_removed_after_discovery_is_named(tmp_path: Path) -> None:
+    (tmp_path / "gone.py").write_text(OLD)
+    (found,) = discover([tmp_path], [], tmp_path).files
+    found.unlink()
+    result = process_file(found, _analyzer(), (b"claude",), Mode.FIX, frozenset({"safe"}))
+    assert result.error == "No such file or directory"
+
+
+def test_a_file_that_changes_while_it_is_fixed_is_not_overwritten(tmp_path: Path) -> None:
+    """An editor saves the file after the tool read it and before it writes: the editor's version stays."""
+    path = tmp_path / "app.py"
+    path.write_text(OLD)
+    edited = OLD + "EDITED = True\n"
+
+    class EditorSavesDuringFix(Analyzer):
+        def fix(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            outcome = super().fix(*args, **kwargs)
+            path.write_text(edited)
+            return outcome
+
+    plain = _analyzer()
+    analyzer = EditorSavesDuringFix(plain.data, plain.rules, plain.options)
+    result = process_file(path, analyzer, (b"claude",), Mode.FIX, frozenset({"safe"}))
+    assert result.error == "the file changed while it was being fixed; it was not overwritten"
+    assert path.read_text() == edited
 
 
 def test_a_path_the_system_rejects_is_one_line_not_a_traceback(tmp_path: Path) -> None:
@@ -116,25 +203,3 @@ def test_a_file_fixed_by_root_keeps_its_owner(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert path.read_text() == NEW
     assert (path.stat().st_uid, path.stat().st_gid) == (65534, 65534)
-
-
-def test_newlines_are_kept_and_a_file_libcst_cannot_reproduce_is_refused(tmp_path: Path) -> None:
-    kept = {
-        "crlf.py": (b"A = 1\r\n" + OLD.encode().replace(b"\n", b"\r\n"),
-                    b"A = 1\r\n" + NEW.encode().replace(b"\n", b"\r\n")),
-        "mixed.py": (b"A = 1\r\n" + OLD.encode() + b"B = (1,\r2)\n", b"A = 1\r\n" + NEW.encode() + b"B = (1,\r2)\n"),
-        "cr_inside.py": (b"A = 1\rM = 'claude-3-opus-20240229'\rB = 2\n", b"A = 1\rM = 'claude-opus-4-6'\rB = 2\n"),
-        "no_final_newline.py": (OLD.encode().rstrip(b"\n"), NEW.encode().rstrip(b"\n")),
-    }
-    refused = {"cr_last.py": b"A = 1\rM = 'claude-3-opus-20240229'\rB = 2\r"}
-    for name, (before, _) in kept.items():
-        (tmp_path / name).write_bytes(before)
-    for name, before in refused.items():
-        (tmp_path / name).write_bytes(before)
-    result = run_cli("fix", "--as-of", AS_OF, tmp_path)
-    assert result.returncode == 1
-    assert error_lines(result.stderr) == {
-        str(tmp_path / name): "libcst would not write this file back byte for byte; it was not changed"
-        for name in refused}
-    assert {name: (tmp_path / name).read_bytes() for name in kept} == {name: after for name, (_, after) in kept.items()}
-    assert all((tmp_path / name).read_bytes() == before for name, before in refused.items())
