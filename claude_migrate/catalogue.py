@@ -117,11 +117,11 @@ class Catalogue:
         return [self.sources[key] for key in keys]
 
 
-def parse_generation(text: str, fields: Fields) -> tuple[int, ...]:
+def parse_generation(text: str, fields: Fields, key: str = "generation") -> tuple[int, ...]:
     try:
         return tuple(int(part) for part in text.split("."))
     except ValueError:
-        raise fields.error("generation", f"'{text}' is not a version like \"3.5\"") from None
+        raise fields.error(key, f"'{text}' is not a version like \"3.5\"") from None
 
 
 def _lifecycle(block: YamlMap | None, where: str) -> Lifecycle | None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import libcst as cst
 
+from claude_migrate.catalogue import parse_generation
 from claude_migrate.yamlio import Fields, YamlMap
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def weakest(*safeties: str) -> str:
 class Param:
     """One parameter a kind accepts in its rule's ``params`` block."""
 
-    type: str  # "str", "int", "bool", "str_list"
+    type: str  # "str", "int", "bool", "str_list", "version" (a string like "3.5")
     required: bool = False
     default: Any = None
     choices: tuple[str, ...] | None = None
@@ -92,6 +93,10 @@ class RuleKind(cst.BatchableCSTVisitor):
                 result[name] = fields.str_list(name, required=p.required, choices=p.choices) or p.default
             elif p.type == "str":
                 result[name] = fields.str(name, required=p.required, default=p.default, choices=p.choices)
+            elif p.type == "version":
+                result[name] = fields.str(name, required=p.required, default=p.default)
+                if result[name] is not None:
+                    parse_generation(result[name], fields, name)
             elif p.type == "int":
                 result[name] = fields.int(name, required=p.required, default=p.default)
             else:

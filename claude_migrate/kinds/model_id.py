@@ -113,8 +113,8 @@ class OutdatedModelId(ModelIdKind):
     """An ID of a model older than the target's model of the same tier: replace it, keeping its platform form."""
 
     PARAMS = {
-        "generation_from": Param("str"),
-        "generation_below": Param("str"),
+        "generation_from": Param("version"),
+        "generation_below": Param("version"),
     }
     MESSAGE_FIELDS = frozenset({"id", "model", "state", "replacement", "target", "note"})
 
