@@ -10,7 +10,7 @@ from enum import Enum
 from pathlib import Path
 
 from claude_migrate.catalogue import Platform
-from claude_migrate.config import Settings
+from claude_migrate.config import Settings, setting_error
 from claude_migrate.context import RuleData, RunOptions
 from claude_migrate.discovery import discover
 from claude_migrate.engine import Analyzer, FixedPointError, SourceError
@@ -129,8 +129,12 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
         as_of: datetime.date | None = None, debug: bool = False) -> RunResult:
     data = load_rule_data()
     rules = select_rules(load_all_rules(settings.extra_rule_dirs), settings.select, settings.ignore)
+    try:
+        target = data.targets.get(settings.target)
+    except UsageError as exc:
+        raise setting_error(settings, "target", str(exc)) from None
     options = RunOptions(
-        target=data.targets.get(settings.target),
+        target=target,
         as_of=as_of or datetime.date.today(),
         bedrock_region=settings.bedrock_region,
         bedrock_profile_prefix=settings.bedrock_profile_prefix,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from claude_migrate.catalogue import PROFILE_PREFIXES
-from claude_migrate.errors import DataError
+from claude_migrate.errors import DataError, UsageError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -91,6 +91,14 @@ def load_settings(path: Path) -> Settings:
         raise DataError(path, _key_line(text, "bedrock-profile-prefix"), "bedrock-profile-prefix",
                         f"'{prefix}' is not one of: {', '.join(PROFILE_PREFIXES)}")
     return Settings(config_path=path, origins={k: str(path) for k in values}, **values)
+
+
+def setting_error(settings: Settings, key: str, message: str) -> UsageError:
+    """An error about a setting's value that names file, line and key when the value came from the file."""
+    path = settings.config_path
+    if path is None or settings.origins.get(key.replace("-", "_")) != str(path):
+        return UsageError(message)
+    return DataError(path, _key_line(path.read_text(encoding="utf-8"), key), key, message)
 
 
 def find_config(start: Path) -> Path | None:
