@@ -84,8 +84,12 @@ def load_settings(path: Path) -> Settings:
         if key in section:
             values[key.replace("-", "_")] = _string(path, text, key, section[key])
     if "extra-rule-dirs" in section:
-        values["extra_rule_dirs"] = tuple(path.parent / d for d in _strings(path, text, "extra-rule-dirs",
-                                                                             section["extra-rule-dirs"]))
+        folders = _strings(path, text, "extra-rule-dirs", section["extra-rule-dirs"])
+        for folder in folders:
+            if not (path.parent / folder).is_dir():  # a typo here used to drop the project's rules without a word
+                raise DataError(path, _key_line(text, "extra-rule-dirs"), "extra-rule-dirs",
+                                f"'{folder}' is not a folder")
+        values["extra_rule_dirs"] = tuple(path.parent / folder for folder in folders)
     prefix = values.get("bedrock_profile_prefix")
     if prefix is not None and prefix not in PROFILE_PREFIXES:
         raise DataError(path, _key_line(text, "bedrock-profile-prefix"), "bedrock-profile-prefix",
