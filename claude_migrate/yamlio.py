@@ -45,7 +45,12 @@ def _loader_for(path: Path) -> type[yaml.SafeLoader]:
                 key = str(key)
                 if key in result:
                     raise DataError(path, key_node.start_mark.line + 1, key, "duplicate key")
-                result[key] = self.construct_object(value_node, deep=True)
+                try:
+                    result[key] = self.construct_object(value_node, deep=True)
+                except ValueError as exc:  # a date that does not exist, such as 2026-06-31, was a traceback
+                    what = f"'{value_node.value}'" if isinstance(value_node, yaml.ScalarNode) else "an item"
+                    raise DataError(path, value_node.start_mark.line + 1, key,
+                                    f"{what} is not a valid date ({exc})") from None
                 result.key_lines[key] = key_node.start_mark.line + 1
             return result
 
