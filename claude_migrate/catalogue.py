@@ -199,12 +199,13 @@ def _model(key: str, raw: YamlMap, sources: dict[str, str]) -> Model:
     )
 
 
-def _add_id(ids: dict[str, KnownId], raw: YamlMap, known: KnownId) -> None:
+def _add_id(ids: dict[str, KnownId], block: YamlMap, key: str, known: KnownId) -> None:
+    """Register one spelling; ``block[key]`` is where the YAML lists it, for the error."""
     if known.text in ids:
         other = ids[known.text].model.key
         if other == known.model.key:
             return  # 4.6+ models use one string on several platforms; the first-party reading serves all
-        raise raw.error(None, f"ID '{known.text}' of model {known.model.key} is already listed for model {other}")
+        raise block.error(key, f"ID '{known.text}' of model {known.model.key} is already listed for model {other}")
     ids[known.text] = known
 
 
@@ -224,15 +225,15 @@ def load_catalogue(path: Path) -> Catalogue:
     for key, entry in models_map.items():
         model = _model(key, entry, sources)
         models[key] = model
-        for text, platform, variant in [
-            (model.first_party_id, Platform.FIRST_PARTY, "dated"),
-            *((alias, Platform.FIRST_PARTY, "alias") for alias in model.first_party_aliases),
-            (model.bedrock_id, Platform.BEDROCK, "dated"),
-            *((other, Platform.BEDROCK, "other") for other in model.bedrock_other_ids),
-            (model.vertex_id, Platform.VERTEX, "dated"),
+        for text, platform, variant, key in [
+            (model.first_party_id, Platform.FIRST_PARTY, "dated", "id"),
+            *((alias, Platform.FIRST_PARTY, "alias", "aliases") for alias in model.first_party_aliases),
+            (model.bedrock_id, Platform.BEDROCK, "dated", "id"),
+            *((other, Platform.BEDROCK, "other", "other_ids") for other in model.bedrock_other_ids),
+            (model.vertex_id, Platform.VERTEX, "dated", "id"),
         ]:
             if text:
-                _add_id(ids, entry, KnownId(text, model, platform, variant))
+                _add_id(ids, entry[platform.value], key, KnownId(text, model, platform, variant))
     invalid: dict[str, InvalidId] = {}
     for index, item in enumerate(top.any("invalid_ids") or []):
         fields = Fields(item, f"invalid_ids item {index + 1}", path=path,
