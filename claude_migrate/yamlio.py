@@ -100,7 +100,7 @@ class Fields:
     def _get(self, key: str, kinds: tuple[type, ...], required: bool, default: Any, label: str) -> Any:
         if key not in self.map or self.map[key] is None:
             if required:
-                raise self.map.error(None, f"missing required key '{key}' in {self.where}")
+                raise DataError(self.map.path, self.map.line, key, f"missing required key in {self.where}")
             return default
         value = self.map[key]
         if isinstance(value, bool) and bool not in kinds:
