@@ -176,8 +176,13 @@ class InvalidModelId(ModelIdKind):
         if valid is None:
             self.report_site(site, None, why=invalid.why, platform=invalid.platform.label)
             return
-        prefix = f"{site.hit.prefix}." if site.hit.prefix else ""
-        rewrite = Rewrite(prefix + valid, "safe")  # profile prefixes are the other rules' business
+        if site.hit.prefix and invalid.platform is Platform.BEDROCK:
+            # keep the written profile prefix only where the meant model has it: "au.anthropic.claude-4-sonnet-..."
+            # became au.anthropic.claude-sonnet-4-..., a profile that does not exist
+            rewrite = self.bedrock_text(site, invalid.means, valid, "safe")
+        else:
+            prefix = f"{site.hit.prefix}." if site.hit.prefix else ""
+            rewrite = Rewrite(prefix + valid, "safe")  # adding a missing profile prefix is the other rules' business
         self.report_site(site, rewrite, why=invalid.why, platform=invalid.platform.label)
 
 
