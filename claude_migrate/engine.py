@@ -149,7 +149,7 @@ class Analyzer:
         for _ in range(MAX_FIX_PASSES):
             module = _parse_cst(current)
             analysis = self.analyze(path, module)
-            chosen = _non_overlapping(analysis, safeties)
+            chosen = _non_overlapping(analysis, safeties, module)
             if not chosen:
                 return FixOutcome(current, analysis.findings, fixed)
             if not fixed and module.code != current:  # libcst drops a lone CR that ends a file, for one
@@ -163,11 +163,11 @@ class Analyzer:
         raise FixedPointError(f"fixes did not settle after {MAX_FIX_PASSES} passes; the file was left unchanged")
 
 
-def _non_overlapping(analysis: Analysis, safeties: frozenset[str]) -> list[int]:
+def _non_overlapping(analysis: Analysis, safeties: frozenset[str], module: cst.Module) -> list[int]:
     taken: list[tuple[Position, Position]] = []
     chosen = []
     for index, raw in enumerate(analysis.raw):
-        if not raw.replacements or raw.safety not in safeties:
+        if not raw.replacements or raw.safety not in safeties or not _changes(module, raw):
             continue
         spans = [analysis.ranges[id(old)] for old, _ in raw.replacements]
         if any(start < other_end and other_start < end for start, end in spans for other_start, other_end in taken):
@@ -175,6 +175,12 @@ def _non_overlapping(analysis: Analysis, safeties: frozenset[str]) -> list[int]:
         taken.extend(spans)
         chosen.append(index)
     return chosen
+
+
+def _changes(module: cst.Module, raw: RawFinding) -> bool:
+    """Whether a fix writes anything new. One that rewrites a node to its own code was applied on every pass:
+    the file never settled and was left unchanged with an error."""
+    return any(module.code_for_node(new) != module.code_for_node(old) for old, new in raw.replacements)
 
 
 class _Replacer(cst.CSTTransformer):
