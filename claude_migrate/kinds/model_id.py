@@ -42,7 +42,7 @@ class ModelIdKind(RuleKind):
     def report_site(self, site: IdSite, rewrite: Rewrite | None, **values: object) -> None:
         replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...] = ()
         safety = "manual"
-        if rewrite is not None and site.segment.editable:
+        if rewrite is not None and site.segment.editable and rewrite.text != site.hit.text:
             new = site.segment.replaced(site.hit.start, site.hit.end, rewrite.text)
             replacements = ((site.segment.node, new),)
             safety = rewrite.safety
