@@ -1,0 +1,274 @@
+"""Rule data checks: what a fix can write is a documented ID, prefixes exist, tool types keep their names, and the
+catalogue agrees with the ID tables of the facts file (read when it exists, as in this repository's workspace)."""
+
+from __future__ import annotations
+
+import ast
+import datetime
+import re
+from collections.abc import Iterator
+from itertools import product
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import AS_OF, FIXTURES, REPO
+
+from claude_migrate.catalogue import PROFILE_PREFIXES, Model, Platform
+from claude_migrate.context import RunOptions
+from claude_migrate.engine import Analyzer
+from claude_migrate.loading import load_all_rules, load_rule_data, rules_dir
+
+FACTS = REPO.parent / "shared" / "reference" / "claude-4-facts.md"
+DATA = load_rule_data()
+CATALOGUE = DATA.catalogue
+MODELS = list(CATALOGUE.models.values())
+FOUNDATION_ARN = "arn:aws:bedrock:us-east-1::foundation-model/"
+# A Region for every entry of bedrock-regions.yaml, and one no entry matches.
+REGIONS = ("us-gov-west-1", "us-east-1", "eu-west-1", "ap-northeast-1", "ap-southeast-2", "ap-south-1", "sa-east-1")
+
+
+def valid_ids(platform: Platform) -> dict[str, Model]:
+    """Every spelling the catalogue documents for a platform, with its model."""
+    spellings: dict[str, Model] = {}
+    for model in MODELS:
+        if platform is Platform.FIRST_PARTY:
+            texts = [model.first_party_id, *model.first_party_aliases]
+        elif platform is Platform.BEDROCK:
+            texts = [model.bedrock_id, *model.bedrock_other_ids]
+        else:
+            texts = [model.vertex_id]
+        spellings.update((text, model) for text in texts if text)
+    return spellings
+
+
+def sites() -> list[tuple[str, Platform]]:
+    """Every ID the catalogue knows (valid and known-invalid) in every form a call site spells it."""
+    spellings = [(known.text, known.platform) for known in CATALOGUE.ids.values()]
+    spellings += [(invalid.text, invalid.platform) for invalid in CATALOGUE.invalid_ids.values()]
+    forms = []
+    for text, platform in spellings:
+        forms.append((text, platform))
+        if platform is Platform.BEDROCK:
+            forms += [(f"{prefix}.{text}", platform) for prefix in PROFILE_PREFIXES]
+            forms += [(f"{FOUNDATION_ARN}{text}", platform), (f"bedrock/{text}", platform),
+                      (f"bedrock/us.{text}", platform)]
+    return forms
+
+
+FORMS = sites()
+SOURCE = "".join(f"S{index} = {text!r}\n" for index, (text, _) in enumerate(FORMS))
+# Every target in every Region of bedrock-regions.yaml, in none, and with the one prefix no Region maps to.
+CONTEXTS = [(target, region, None) for target, region in product(DATA.targets.by_name, (None, *REGIONS))]
+CONTEXTS += [(target, None, "global") for target in DATA.targets.by_name]
+
+
+def analyzer(target: str, region: str | None, prefix: str | None) -> Analyzer:
+    options = RunOptions(target=DATA.targets.get(target), as_of=datetime.date.fromisoformat(AS_OF),
+                         bedrock_region=region, bedrock_profile_prefix=prefix)
+    return Analyzer(DATA, list(load_all_rules()), options)
+
+
+def written(engine: Analyzer, safeties: frozenset[str]) -> Iterator[tuple[str, Platform, str]]:
+    """(site, platform, text after fix) for every site whose text the fix changed."""
+    fixed = engine.fix("sites.py", SOURCE, safeties).text
+    for (before, platform), node in zip(FORMS, ast.parse(fixed).body):
+        after = node.value.value  # type: ignore[attr-defined]
+        if after != before:
+            yield before, platform, after
+
+
+@pytest.mark.parametrize(("target", "region", "prefix"), CONTEXTS,
+                         ids=[f"{t}-{r or p or 'no-region'}" for t, r, p in CONTEXTS])
+def test_every_id_a_fix_writes_is_documented_and_has_its_profile(target: str, region: str | None,
+                                                                 prefix: str | None) -> None:
+    engine = analyzer(target, region, prefix)
+    lines = SOURCE.splitlines()
+    for finding in engine.check("sites.py", SOURCE):
+        for edit in finding.fix.edits if finding.fix else ():
+            old = lines[edit.start.line - 1][edit.start.column:edit.end.column]
+            assert edit.content != old, f"{finding.code} offers a fix that writes {old} back: no fix at all"
+    for safeties in (frozenset({"safe"}), frozenset({"safe", "unsafe"})):
+        for before, platform, after in written(engine, safeties):
+            wrapper = next((w for w in (FOUNDATION_ARN, "bedrock/") if before.startswith(w)), "")
+            assert after.startswith(wrapper), f"{before} -> {after}: the wrapper was lost"
+            text = after[len(wrapper):]
+            head, _, rest = text.partition(".")
+            profile = head if head in PROFILE_PREFIXES and rest else None
+            bare = rest if profile else text
+            documented = valid_ids(platform)
+            assert bare in documented, f"{before} -> {after}: not a documented {platform.value} ID"
+            if profile is None:
+                continue
+            model = documented[bare]
+            assert platform is Platform.BEDROCK and wrapper != FOUNDATION_ARN, f"{before} -> {after}"
+            allowed = model.profiles if safeties == {"safe"} else (*model.profiles, *model.profiles_unconfirmed)
+            assert profile in allowed, f"{before} -> {after}: {model.name} has no {profile}. profile"
+
+
+def editor_pairs_in_python(source: str) -> Iterator[tuple[str, str]]:
+    """(type, name) of text editor tool definitions: dict literals and calls with ``type=``/``name=``."""
+    for node in ast.walk(ast.parse(source)):
+        fields: dict[str, object] = {}
+        if isinstance(node, ast.Dict):
+            fields = {k.value: v.value for k, v in zip(node.keys, node.values)
+                      if isinstance(k, ast.Constant) and isinstance(v, ast.Constant)}
+        elif isinstance(node, ast.Call):
+            fields = {k.arg: k.value.value for k in node.keywords if k.arg and isinstance(k.value, ast.Constant)}
+        kind, name = fields.get("type"), fields.get("name")
+        if isinstance(kind, str) and kind.startswith("text_editor_") and isinstance(name, str):
+            yield kind, name
+
+
+def editor_pairs_in_yaml(value: object) -> Iterator[tuple[str, str]]:
+    """(type, name) wherever rule data gives a text editor type a name: ``{type: ..., name: ...}`` or
+    ``text_editor_YYYYMMDD: {name: ...}``."""
+    if isinstance(value, dict):
+        kind = value.get("type")
+        if isinstance(kind, str) and kind.startswith("text_editor_") and isinstance(value.get("name"), str):
+            yield kind, value["name"]
+        for key, item in value.items():
+            if str(key).startswith("text_editor_") and isinstance(item, dict) and isinstance(item.get("name"), str):
+                yield str(key), item["name"]
+            yield from editor_pairs_in_yaml(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from editor_pairs_in_yaml(item)
+
+
+# ---------------------------------------------------------------- the facts file
+
+def facts_section(number: str) -> str:
+    if not FACTS.is_file():
+        pytest.skip(f"{FACTS} is not here (a user's clone): nothing to compare with")
+    text = FACTS.read_text(encoding="utf-8")
+    start = re.search(rf"^#+ {re.escape(number)}\. .*$", text, re.M)
+    assert start, f"section {number} not found in {FACTS}"
+    end = re.compile(r"^#{2,3} ", re.M).search(text, start.end())
+    return text[start.end():end.start() if end else len(text)]
+
+
+def table_lines(section: str) -> list[str]:
+    """The lines of a section's first markdown table."""
+    lines = section.splitlines()
+    start = next(index for index, line in enumerate(lines) if line.startswith("|"))
+    end = next((index for index in range(start, len(lines)) if not lines[index].startswith("|")), len(lines))
+    return lines[start:end]
+
+
+def cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def table_rows(section: str) -> list[list[str]]:
+    """The cells of a section's first markdown table, without header and separator rows."""
+    return [cells(line) for line in table_lines(section)[2:]]
+
+
+def ticked(cell: str) -> list[str]:
+    return re.findall(r"`([^`]+)`", cell)
+
+
+def model_named(name: str) -> Model:
+    """The catalogue model a facts row names ("Claude 3.5 Sonnet (June)" is the catalogue's "Claude 3.5 Sonnet")."""
+    plain = re.sub(r"\s*\(.*?\)", "", name).strip()
+    (model,) = [m for m in MODELS if m.name == plain]
+    return model
+
+
+def test_text_editor_types_keep_their_names() -> None:
+    required = {ticked(row[0])[0]: ticked(row[1])[0] for row in table_rows(facts_section("3a"))}
+    assert required, "no text editor types in the facts file"
+    for model in MODELS:
+        unknown = set(model.text_editor) - set(required)
+        assert not unknown, f"{model.name} lists undocumented text editor types {unknown}"
+    pairs = []
+    for path in sorted(rules_dir().rglob("*.yaml")):
+        pairs += [(f"{path.name}", pair) for pair in editor_pairs_in_yaml(yaml.safe_load(path.read_text()))]
+    for rule in load_all_rules():
+        pairs += [(f"{rule.code} example", pair) for example in rule.examples
+                  for pair in editor_pairs_in_python(example.after)]
+    for path in sorted(FIXTURES.rglob("*.out.py")):
+        pairs += [(path.name, pair) for pair in editor_pairs_in_python(path.read_text(encoding="utf-8"))]
+    wrong = [(where, kind, name) for where, (kind, name) in pairs if required.get(kind) != name]
+    assert not wrong, f"text editor types paired with the wrong name: {wrong}"
+
+
+def test_first_party_ids_agree_with_the_facts() -> None:
+    documented = valid_ids(Platform.FIRST_PARTY)
+    listed: set[str] = set()
+    for model_cell, dated, aliases, notes, *_ in table_rows(facts_section("1a")):
+        ids = [token for token in ticked(dated) + ticked(aliases) if token.startswith("claude-")]
+        listed.update(ids)
+        if "Do not emit" in notes:
+            assert set(ids) <= set(CATALOGUE.invalid_ids), f"{ids} must be known-invalid IDs"
+            continue
+        missing = [token for token in ids if token not in documented]
+        assert not missing, f"{model_cell}: {missing} not in the catalogue's first-party IDs"
+        dated_ids = [token for token in ticked(dated) if token.startswith("claude-")]
+        if len(dated_ids) == 1:
+            assert {documented[token].key for token in ids} == {documented[dated_ids[0]].key}, \
+                f"{model_cell}: an alias of another model"
+    # The facts file writes the Claude 1.x IDs as a range "claude-1.0 … claude-1.3"; the catalogue spells it out.
+    spelled_out_range = {"claude-1.1", "claude-1.2"}
+    assert set(documented) - listed == spelled_out_range
+
+
+def test_bedrock_base_ids_agree_with_the_facts() -> None:
+    documented = valid_ids(Platform.BEDROCK)
+    listed: set[str] = set()
+    for model_cell, cell, *_ in table_rows(facts_section("1b")):
+        ids = [token for token in ticked(cell) if token.startswith("anthropic.")]
+        suffixes = [token for token in ticked(cell) if token.startswith(":")]
+        listed.update(ids)
+        listed.update(f"{base}{suffix}" for base in ids for suffix in suffixes)
+        missing = [token for token in ids if token not in documented]
+        assert not missing, f"{model_cell}: {missing} not in the catalogue's Bedrock IDs"
+    assert set(documented) <= listed
+
+
+def test_vertex_ids_agree_with_the_facts() -> None:
+    documented = valid_ids(Platform.VERTEX)
+    listed = {token for model_cell, cell, *_ in table_rows(facts_section("1e")) if model_cell.startswith("Claude")
+              for token in ticked(cell) if token.startswith("claude-")}
+    assert listed == set(documented)
+
+
+def test_one_model_has_one_id_on_every_platform() -> None:
+    """The Bedrock and Vertex IDs of a Claude 3+ model carry its first-party ID (no row mixed up)."""
+    def core(text: str) -> str:
+        return re.sub(r"(-v\d+)?@", "-", re.sub(r"-v\d+(:\d+)?$", "", text.removeprefix("anthropic.")))
+
+    for model in MODELS:
+        if model.generation >= (3,):
+            for other in filter(None, (model.bedrock_id, model.vertex_id)):
+                assert core(other) == model.first_party_id, f"{model.name}: {other} vs {model.first_party_id}"
+
+
+def test_cross_region_profiles_agree_with_the_facts() -> None:
+    rows = table_rows(facts_section("1c"))
+    header = cells(table_lines(facts_section("1c"))[0])
+    columns = {index: name for index, name in enumerate(header) if name in PROFILE_PREFIXES}
+    assert set(columns.values()) == set(PROFILE_PREFIXES)
+    seen = set()
+    for row in rows:
+        model, source = model_named(row[0]), row[-1]
+        seen.add(model.key)
+        for index, prefix in columns.items():
+            cell = row[index]
+            yes = cell.startswith("yes")
+            third_party = "3P" in cell or source.startswith("3P") or f"{prefix} from 3P" in source
+            where = f"{model.name} {prefix}. ({cell!r})"
+            assert (prefix in model.profiles) == (yes and not third_party), where
+            if prefix in model.profiles_unconfirmed:
+                assert (yes or "3P" in cell) and third_party, where
+            if yes:
+                assert prefix in (*model.profiles, *model.profiles_unconfirmed), where
+    for model in MODELS:
+        if model.key not in seen:
+            assert not model.profiles and not model.profiles_unconfirmed, f"{model.name}: profiles without a source"
+
+
+def test_later_ids_agree_with_the_facts() -> None:
+    paragraph = next(line for line in facts_section("1a").splitlines() if line.startswith("Later models"))
+    assert {token for token in ticked(paragraph) if token.startswith("claude-")} == set(CATALOGUE.later_ids)
