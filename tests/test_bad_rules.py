@@ -99,19 +99,6 @@ def expected_line(path: Path, edited: str, bad: Bad) -> str:
     return f"{path}:{line_of(edited, bad.marker)}: key '{bad.key}': {bad.message}"
 
 
-@pytest.mark.parametrize("case", BAD_RULES, ids=list(BAD_RULES))
-def test_a_bad_rule_file_is_one_line_with_file_line_and_key(tmp_path: Path, case: str) -> None:
-    bad = BAD_RULES[case]
-    assert bad.old in GOOD_RULE
-    text = GOOD_RULE.replace(bad.old, bad.new)
-    result = run_cli("check", ".", cwd=project(tmp_path, rule=text))
-    assert result.returncode == 2
-    assert result.stdout == ""
-    where = expected_line(tmp_path / "ci-rules" / "ours.yaml", text, bad)
-    assert result.stderr.startswith(f"claude-migrate: error: {where}"), result.stderr
-    assert result.stderr.count("\n") == 1
-
-
 def test_a_yaml_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     text = GOOD_RULE.replace("triggers: [claude]", "triggers: [claude")
     result = run_cli("check", ".", cwd=project(tmp_path, rule=text))
@@ -134,16 +121,21 @@ BAD_CONFIGS = {
 }
 
 
-@pytest.mark.parametrize("case", BAD_CONFIGS, ids=list(BAD_CONFIGS))
-def test_a_bad_configuration_is_one_line_with_file_line_and_key(tmp_path: Path, case: str) -> None:
-    bad = BAD_CONFIGS[case]
-    assert bad.old in GOOD_CONFIG
-    text = GOOD_CONFIG.replace(bad.old, bad.new)
-    result = run_cli("check", ".", cwd=project(tmp_path, config=text))
+CASES = {**{f"rule file: {name}": ("rule", bad) for name, bad in BAD_RULES.items()},
+         **{f"configuration: {name}": ("config", bad) for name, bad in BAD_CONFIGS.items()}}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_a_bad_rule_file_or_configuration_is_one_line_with_file_line_and_key(tmp_path: Path, case: str) -> None:
+    which, bad = CASES[case]
+    good, path = ((GOOD_RULE, tmp_path / "ci-rules" / "ours.yaml") if which == "rule"
+                  else (GOOD_CONFIG, tmp_path / "pyproject.toml"))
+    assert bad.old in good
+    text = good.replace(bad.old, bad.new)
+    result = run_cli("check", ".", cwd=project(tmp_path, **{which: text}))
     assert result.returncode == 2
     assert result.stdout == ""
-    where = expected_line(tmp_path / "pyproject.toml", text, bad)
-    assert result.stderr.startswith(f"claude-migrate: error: {where}"), result.stderr
+    assert result.stderr.startswith(f"claude-migrate: error: {expected_line(path, text, bad)}"), result.stderr
     assert result.stderr.count("\n") == 1
 
 
