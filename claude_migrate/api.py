@@ -8,6 +8,7 @@ import traceback
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from claude_migrate.catalogue import Platform
 from claude_migrate.config import Settings
@@ -19,6 +20,9 @@ from claude_migrate.findings import Finding
 from claude_migrate.loading import load_all_rules, load_rule_data
 from claude_migrate.ruleset import RuleSpec
 from claude_migrate.source import ReadError, WriteError, read_source, write_atomically
+
+if TYPE_CHECKING:
+    from claude_migrate.bedrock_snapshot import BedrockSnapshot
 
 
 class Mode(str, Enum):
@@ -126,14 +130,15 @@ def process_file(path: Path, analyzer: Analyzer, triggers: tuple[bytes, ...], mo
 
 
 def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool = False,
-        as_of: datetime.date | None = None, debug: bool = False) -> RunResult:
+        as_of: datetime.date | None = None, debug: bool = False, bedrock: BedrockSnapshot | None = None) -> RunResult:
     data = load_rule_data()
     rules = select_rules(load_all_rules(settings.extra_rule_dirs), settings.select, settings.ignore)
     options = RunOptions(
         target=data.targets.get(settings.target),
         as_of=as_of or datetime.date.today(),
-        bedrock_region=settings.bedrock_region,
+        bedrock_region=settings.bedrock_region or (bedrock.region if bedrock else None),
         bedrock_profile_prefix=settings.bedrock_profile_prefix,
+        bedrock=bedrock,
     )
     analyzer = Analyzer(data, rules, options)
     triggers = tuple(sorted({token.encode() for rule in rules for token in rule.triggers}))
@@ -145,4 +150,7 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
     kinds_found = {f.code for r in results for f in (*r.findings, *r.fixed)}
     replacing = any(rule.kind == "outdated-model-id" and rule.code in kinds_found for rule in rules)
     warnings = target_warnings(data, options) if replacing else []
+    if bedrock is not None and options.bedrock_region != bedrock.region:
+        warnings.append(f"the Bedrock answer is for {bedrock.region} but the configured Region is "
+                        f"{options.bedrock_region}: it applies only to clients built in {bedrock.region}")
     return RunResult(results, rules, warnings)

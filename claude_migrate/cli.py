@@ -44,6 +44,11 @@ Prefix = Annotated[Optional[str], typer.Option(help="Cross-Region profile prefix
 Statistics = Annotated[bool, typer.Option("--statistics", help="Print counts per rule instead of findings.")]
 ExitZero = Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when findings remain.")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
+BedrockLive = Annotated[bool, typer.Option(
+    "--bedrock-live", help="Ask Amazon Bedrock (boto3, standard AWS credentials) which Claude models and profiles "
+                           "the account has in the Region, for profile prefixes and CM105.")]
+BedrockSnapshot = Annotated[Optional[Path], typer.Option(
+    "--bedrock-snapshot", help="Use a Bedrock answer saved by `claude-migrate models --bedrock --save FILE`.")]
 
 
 def _fail(message: str) -> None:
@@ -64,8 +69,10 @@ def _as_of(value: str | None) -> datetime.date | None:
 def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, select: list[str] | None,
              ignore: list[str] | None, output_format: OutputFormat, config: Path | None, as_of: str | None,
              bedrock_region: str | None, bedrock_profile_prefix: str | None, statistics: bool,
-             exit_zero: bool, debug: bool, unsafe_fixes: bool = False) -> None:
+             exit_zero: bool, debug: bool, bedrock_live: bool, bedrock_snapshot: Path | None,
+             unsafe_fixes: bool = False) -> None:
     from claude_migrate import api, report
+    from claude_migrate.bedrock_live import bedrock_answer, boto3_client
     from claude_migrate.config import Settings, find_config, load_settings
 
     mode = api.Mode(mode_name)
@@ -78,7 +85,10 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
         settings = load_settings(config_path) if config_path else Settings()
         settings = settings.override(target=target, select=_codes(select), ignore=_codes(ignore),
                                      bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix)
-        result = api.run(chosen_paths, settings, mode, unsafe_fixes=unsafe_fixes, as_of=date, debug=debug)
+        bedrock = bedrock_answer(live=bedrock_live, snapshot=bedrock_snapshot, region=settings.bedrock_region,
+                                 profile=None, factory=boto3_client, live_flag="--bedrock-live")
+        result = api.run(chosen_paths, settings, mode, unsafe_fixes=unsafe_fixes, as_of=date, debug=debug,
+                         bedrock=bedrock)
     except UsageError as exc:
         _fail(str(exc))
         return
@@ -105,11 +115,13 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
 def check(paths: Paths = None, target: Target = None, select: Select = None, ignore: Ignore = None,
           output_format: Format = OutputFormat.text, config: Config = None, as_of: AsOf = None,
           bedrock_region: Region = None, bedrock_profile_prefix: Prefix = None, statistics: Statistics = False,
-          exit_zero: ExitZero = False, debug: Debug = False) -> None:
+          exit_zero: ExitZero = False, debug: Debug = False, bedrock_live: BedrockLive = False,
+          bedrock_snapshot: BedrockSnapshot = None) -> None:
     """Report findings; exit 1 when any remain."""
     _execute("check", paths, target=target, select=select, ignore=ignore, output_format=output_format,
              config=config, as_of=as_of, bedrock_region=bedrock_region,
-             bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero, debug=debug)
+             bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero, debug=debug,
+             bedrock_live=bedrock_live, bedrock_snapshot=bedrock_snapshot)
 
 
 @app.command()
@@ -119,12 +131,13 @@ def fix(paths: Paths = None, target: Target = None, select: Select = None, ignor
         exit_zero: ExitZero = False, debug: Debug = False,
         unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply unsafe fixes.")] = False,
         diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff and write nothing.")] = False,
+        bedrock_live: BedrockLive = False, bedrock_snapshot: BedrockSnapshot = None,
         ) -> None:
     """Apply safe fixes (and unsafe ones with --unsafe-fixes); report what remains."""
     _execute("diff" if diff else "fix", paths, target=target, select=select, ignore=ignore,
              output_format=output_format, config=config, as_of=as_of, bedrock_region=bedrock_region,
              bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero,
-             debug=debug, unsafe_fixes=unsafe_fixes)
+             debug=debug, bedrock_live=bedrock_live, bedrock_snapshot=bedrock_snapshot, unsafe_fixes=unsafe_fixes)
 
 
 def _load_rules() -> list:  # type: ignore[type-arg]
@@ -160,6 +173,36 @@ def explain_rule(code: Annotated[str, typer.Argument(help="A rule code such as C
                   "After:", "", *("    " + l for l in example.after.rstrip().splitlines()), ""]
     lines += ["Sources:", *(f"  - {source}" for source in rule.sources)]
     typer.echo("\n".join(lines))
+
+
+@app.command("models")
+def list_models(
+    target: Target = None, as_of: AsOf = None,
+    output_format: Annotated[OutputFormat, typer.Option("--output-format", "--format", help="Table or JSON.")
+                             ] = OutputFormat.text,
+    bedrock: Annotated[bool, typer.Option(
+        "--bedrock", help="Ask Amazon Bedrock (boto3, standard AWS credentials) what the account has in the Region "
+                          "and print where the catalogue disagrees (exit 1).")] = False,
+    region: Annotated[Optional[str], typer.Option(help="AWS Region to ask (default: from the AWS configuration).")
+                      ] = None,
+    profile: Annotated[Optional[str], typer.Option(help="AWS profile to use (default: the standard chain).")] = None,
+    save: Annotated[Optional[Path], typer.Option(help="Save AWS's answer as JSON, for --bedrock-snapshot.")] = None,
+    bedrock_snapshot: BedrockSnapshot = None,
+) -> None:
+    """Print the model catalogue: IDs per platform, profiles, limits, lifecycle, replacement in the target."""
+    from claude_migrate.bedrock_live import boto3_client
+    from claude_migrate.models_command import ModelsRequest, run_models
+
+    request = ModelsRequest(as_of=_as_of(as_of) or datetime.date.today(), target=target,
+                            output_format=output_format.value, bedrock=bedrock, region=region, profile=profile,
+                            save=save, snapshot=bedrock_snapshot)
+    try:
+        output = run_models(request, boto3_client)
+    except UsageError as exc:
+        _fail(str(exc))
+        return
+    sys.stdout.write(output.text)
+    raise typer.Exit(output.exit_code)
 
 
 def _version(value: bool) -> None:

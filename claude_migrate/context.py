@@ -11,6 +11,7 @@ from claude_migrate.model_ids import IdMatcher
 from claude_migrate.targets import RegionPrefixes, Target, Targets
 
 if TYPE_CHECKING:
+    from claude_migrate.bedrock_snapshot import BedrockSnapshot
     from claude_migrate.kinds.base import Provider, RawFinding, RuleKind
 
 P = TypeVar("P", bound="Provider")
@@ -34,6 +35,7 @@ class RunOptions:
     as_of: datetime.date
     bedrock_region: str | None = None
     bedrock_profile_prefix: str | None = None
+    bedrock: BedrockSnapshot | None = None  # Amazon Bedrock's answer for one Region (--bedrock-live/-snapshot)
 
 
 @dataclass

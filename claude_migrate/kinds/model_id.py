@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -10,6 +11,9 @@ from claude_migrate.catalogue import Model, Platform
 from claude_migrate.kinds.base import Param, RuleKind, register, weakest
 from claude_migrate.providers import ClientRegions, IdSite, IdSites, Imports
 from claude_migrate.targets import Replacement
+
+if TYPE_CHECKING:
+    from claude_migrate.bedrock_snapshot import BedrockSnapshot
 
 PREFIX_PREFERENCE = ("us", "eu", "apac", "global", "jp", "au", "us-gov")
 
@@ -23,8 +27,22 @@ class Rewrite:
     note: str = ""
 
 
-def _choices(model: Model) -> str:
-    return ", ".join(f"{p}." for p in model.profiles) or "(no confirmed profile is documented)"
+@dataclass(frozen=True)
+class BedrockOffer:
+    """What a site's Region offers one model: from the catalogue, or from AWS's answer for that Region."""
+
+    profiles: tuple[str, ...]
+    unconfirmed: tuple[str, ...]
+    needs_profile: bool
+    aws_region: str | None = None  # set when the offer is AWS's answer for this Region
+
+    @property
+    def where(self) -> str:
+        return f" in {self.aws_region} per AWS" if self.aws_region else ""
+
+    def choices(self) -> str:
+        return ", ".join(f"{p}." for p in self.profiles) or (
+            f"(AWS lists none in {self.aws_region})" if self.aws_region else "(no confirmed profile is documented)")
 
 
 class ModelIdKind(RuleKind):
@@ -42,7 +60,7 @@ class ModelIdKind(RuleKind):
     def report_site(self, site: IdSite, rewrite: Rewrite | None, **values: object) -> None:
         replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...] = ()
         safety = "manual"
-        if rewrite is not None and site.segment.editable:
+        if rewrite is not None and site.segment.editable and rewrite.text != site.hit.text:
             new = site.segment.replaced(site.hit.start, site.hit.end, rewrite.text)
             replacements = ((site.segment.node, new),)
             safety = rewrite.safety
@@ -54,27 +72,48 @@ class ModelIdKind(RuleKind):
         self.report(site.string, safety=safety, replacements=replacements, id=site.hit.text,
                     replacement=rewrite.text if rewrite else "", note=note, **values)
 
-    def region_prefixes(self, site: IdSite) -> tuple[tuple[str, ...], str]:
-        """Candidate profile prefixes for a site, most preferred first, and where they came from."""
-        options = self.ctx.options
-        if options.bedrock_profile_prefix:
-            return (options.bedrock_profile_prefix,), "the bedrock-profile-prefix setting"
+    def site_region(self, site: IdSite) -> tuple[str | None, str]:
+        """The Region a site's calls run in, and where that came from: its client, the file, or the settings."""
         regions = self.ctx.provider(ClientRegions)
         table = self.ctx.data.regions
         for call in site.calls:
             if (region := regions.region_of_call(call)) is not None:
-                return table.for_region(region), f"region {region}"
-        distinct = {table.for_region(r) for r in regions.all_regions}
-        if len(distinct) == 1:
+                return region, f"region {region}"
+        if len({table.for_region(r) for r in regions.all_regions}) == 1:
             region = sorted(regions.all_regions)[0]
-            return distinct.pop(), f"region {region}"
-        if options.bedrock_region:
-            return table.for_region(options.bedrock_region), f"region {options.bedrock_region} (configured)"
-        return (), ""
+            return region, f"region {region}"
+        if self.ctx.options.bedrock_region:
+            return self.ctx.options.bedrock_region, f"region {self.ctx.options.bedrock_region} (configured)"
+        return None, ""
+
+    def region_prefixes(self, site: IdSite) -> tuple[tuple[str, ...], str]:
+        """Candidate profile prefixes for a site, most preferred first, and where they came from."""
+        if self.ctx.options.bedrock_profile_prefix:
+            return (self.ctx.options.bedrock_profile_prefix,), "the bedrock-profile-prefix setting"
+        region, origin = self.site_region(site)
+        return (self.ctx.data.regions.for_region(region) if region else ()), origin
+
+    def bedrock_answer(self, site: IdSite) -> BedrockSnapshot | None:
+        """AWS's answer when it is for the Region this site runs in."""
+        answer = self.ctx.options.bedrock
+        return answer if answer is not None and self.site_region(site)[0] == answer.region else None
+
+    def offer(self, site: IdSite, model: Model) -> BedrockOffer:
+        answer = self.bedrock_answer(site)
+        if answer is None or model.bedrock_id is None:
+            return BedrockOffer(model.profiles, model.profiles_unconfirmed, model.needs_profile)
+        return BedrockOffer(answer.prefixes(model.bedrock_id), (), not answer.on_demand(model.bedrock_id),
+                            answer.region)
+
+    def migrated_to(self, model: Model) -> Replacement | None:
+        """The replacement a selected outdated-model rule writes for ``model``, if one does."""
+        return next((replacement for rule in self.ctx.rule_instances if isinstance(rule, OutdatedModelId)
+                     and (replacement := rule.replacement(model)) is not None), None)
 
     def bedrock_text(self, site: IdSite, model: Model, new_id: str, base_safety: str) -> Rewrite:
         """Spell ``new_id`` for a Bedrock site: keep or add the right cross-Region profile prefix."""
         hit = site.hit
+        offer = self.offer(site, model)
         if hit.arn_resource is not None:
             if hit.arn_account or hit.arn_resource != "foundation-model":
                 return Rewrite(new_id, "manual", "; an ARN that names an account-specific resource needs a "
@@ -82,30 +121,30 @@ class ModelIdKind(RuleKind):
             return Rewrite(new_id, base_safety)
         if hit.dynamic_prefix:
             return Rewrite(new_id, weakest(base_safety, "unsafe"),
-                           f"; the profile prefix comes from a placeholder: check that it is one of {_choices(model)}")
+                           f"; the profile prefix comes from a placeholder: check that it is one of {offer.choices()}")
         if hit.prefix is not None:
-            if hit.prefix in model.profiles:
+            if hit.prefix in offer.profiles:
                 return Rewrite(f"{hit.prefix}.{new_id}", base_safety)
-            if hit.prefix in model.profiles_unconfirmed:
+            if hit.prefix in offer.unconfirmed:
                 return Rewrite(f"{hit.prefix}.{new_id}", weakest(base_safety, "unsafe"),
                                f"; a {hit.prefix}. profile for {model.name} is not confirmed by AWS or Anthropic")
             return Rewrite(f"{hit.prefix}.{new_id}", "manual",
-                           f"; {model.name} has no {hit.prefix}. profile: choose one of {_choices(model)}")
-        if not model.needs_profile:
+                           f"; {model.name} has no {hit.prefix}. profile{offer.where}: choose one of {offer.choices()}")
+        if not offer.needs_profile:
             return Rewrite(new_id, base_safety)
         candidates, origin = self.region_prefixes(site)
         for prefix in candidates:
-            if prefix in model.profiles:
+            if prefix in offer.profiles:
                 return Rewrite(f"{prefix}.{new_id}", base_safety, f" (profile prefix {prefix}. from {origin})")
         if origin:
             return Rewrite(new_id, weakest(base_safety, "unsafe"),
-                           f"; {model.name} has no profile for {origin}: choose one of {_choices(model)}")
-        fallback = next((p for p in PREFIX_PREFERENCE if p in model.profiles), None)
+                           f"; {model.name} has no profile for {origin}: choose one of {offer.choices()}")
+        fallback = next((p for p in PREFIX_PREFERENCE if p in offer.profiles), None)
         if fallback is None:
             return Rewrite(new_id, "manual", f"; {model.name} lists no cross-Region profile")
         return Rewrite(f"{fallback}.{new_id}", weakest(base_safety, "unsafe"),
                        f"; {model.name} needs a cross-Region inference profile and the code shows no Region: "
-                       f"choose one of {_choices(model)} (the unsafe fix writes {fallback}.)")
+                       f"choose one of {offer.choices()} (the unsafe fix writes {fallback}.)")
 
 
 @register("outdated-model-id")
@@ -189,15 +228,12 @@ class BedrockProfileMissing(ModelIdKind):
 
     def check_site(self, site: IdSite) -> None:
         known, hit = site.hit.known, site.hit
-        if (known is None or known.platform is not Platform.BEDROCK or not known.model.needs_profile
-                or hit.prefix or hit.dynamic_prefix or hit.arn_resource or known.variant == "other"):
+        if (known is None or known.platform is not Platform.BEDROCK or hit.prefix or hit.dynamic_prefix
+                or hit.arn_resource or known.variant == "other"):
             return
-        if self._replaced_by_other_rule(known.model):
+        if not self.offer(site, known.model).needs_profile:
             return
+        if self.migrated_to(known.model) is not None:
+            return  # a selected outdated-model rule rewrites this ID anyway (one finding per ID)
         rewrite = self.bedrock_text(site, known.model, known.text, "safe")
         self.report_site(site, rewrite, model=known.model.name)
-
-    def _replaced_by_other_rule(self, model: Model) -> bool:
-        """True when a selected outdated-model rule rewrites this ID anyway (one finding per ID)."""
-        return any(isinstance(rule, OutdatedModelId) and rule.replacement(model) is not None
-                   for rule in self.ctx.rule_instances)
