@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -23,11 +22,6 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
 def _codes(values: list[str] | None) -> tuple[str, ...]:
     return tuple(code.strip().upper() for value in values or [] for code in value.split(",") if code.strip())
 
@@ -36,7 +30,10 @@ Paths = Annotated[Optional[list[Path]], typer.Argument(help="Files or directorie
 Target = Annotated[Optional[str], typer.Option(help="Migration target (see `claude-migrate rules`); default from the rule data.")]
 Select = Annotated[Optional[list[str]], typer.Option(help="Only these rule codes or prefixes (comma-separated).")]
 Ignore = Annotated[Optional[list[str]], typer.Option(help="Skip these rule codes or prefixes (comma-separated).")]
-Format = Annotated[OutputFormat, typer.Option("--output-format", help="How to print findings.")]
+Format = Annotated[str, typer.Option("--output-format", help="How to print findings: text, concise, json, "
+                                                             "json-lines, sarif, github, markdown.")]
+OutputFile = Annotated[Optional[Path], typer.Option("--output-file", help="Write the findings to this file; the "
+                                                                          "summary still goes to the terminal.")]
 Config = Annotated[Optional[Path], typer.Option(help="A pyproject.toml to read [tool.claude-migrate] from.")]
 AsOf = Annotated[Optional[str], typer.Option(help="Judge model lifecycles as of this date (YYYY-MM-DD).")]
 Region = Annotated[Optional[str], typer.Option(help="AWS Region the Bedrock calls run in, for profile prefixes.")]
@@ -61,17 +58,27 @@ def _as_of(value: str | None) -> datetime.date | None:
     return None
 
 
+def _write_output(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"--output-file {path}: cannot write: {exc.strerror or exc}")
+
+
 def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, select: list[str] | None,
-             ignore: list[str] | None, output_format: OutputFormat, config: Path | None, as_of: str | None,
+             ignore: list[str] | None, output_format: str, output_file: Path | None, config: Path | None,
+             as_of: str | None,
              bedrock_region: str | None, bedrock_profile_prefix: str | None, statistics: bool,
              exit_zero: bool, debug: bool, unsafe_fixes: bool = False) -> None:
     from claude_migrate import api, report
     from claude_migrate.config import Settings, find_config, load_settings
+    from claude_migrate.formats import get_format
 
     mode = api.Mode(mode_name)
     chosen_paths = paths or [Path(".")]
     date = _as_of(as_of)
     try:
+        chosen_format = get_format(output_format)
         if config is not None and not config.is_file():
             raise UsageError(f"--config {config}: no such file")
         config_path = config or find_config(chosen_paths[0] if chosen_paths[0].exists() else Path.cwd())
@@ -82,13 +89,15 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
     except UsageError as exc:
         _fail(str(exc))
         return
-    summary_stream = sys.stderr if output_format is OutputFormat.json else sys.stdout
     if statistics:
-        typer.echo("\n".join(report.statistics_lines(result)) or "No findings.")
-    elif output_format is OutputFormat.json:
-        sys.stdout.write(report.render_json(result))
+        rendered = report.render_statistics(result, as_json=chosen_format.name == "json")
     else:
-        sys.stdout.write(report.render_text(result, mode))
+        rendered = chosen_format.render(result, mode)
+    summary_stream = sys.stderr if chosen_format.machine and output_file is None else sys.stdout
+    if output_file is None:
+        sys.stdout.write(rendered)
+    else:
+        _write_output(output_file, rendered)
     for file in result.errors:
         typer.echo(f"{file.path}: error: {file.error}", err=True)
     for warning in result.warnings:
@@ -103,18 +112,18 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
 
 @app.command()
 def check(paths: Paths = None, target: Target = None, select: Select = None, ignore: Ignore = None,
-          output_format: Format = OutputFormat.text, config: Config = None, as_of: AsOf = None,
+          output_format: Format = "text", output_file: OutputFile = None, config: Config = None, as_of: AsOf = None,
           bedrock_region: Region = None, bedrock_profile_prefix: Prefix = None, statistics: Statistics = False,
           exit_zero: ExitZero = False, debug: Debug = False) -> None:
     """Report findings; exit 1 when any remain."""
     _execute("check", paths, target=target, select=select, ignore=ignore, output_format=output_format,
-             config=config, as_of=as_of, bedrock_region=bedrock_region,
+             output_file=output_file, config=config, as_of=as_of, bedrock_region=bedrock_region,
              bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero, debug=debug)
 
 
 @app.command()
 def fix(paths: Paths = None, target: Target = None, select: Select = None, ignore: Ignore = None,
-        output_format: Format = OutputFormat.text, config: Config = None, as_of: AsOf = None,
+        output_format: Format = "text", output_file: OutputFile = None, config: Config = None, as_of: AsOf = None,
         bedrock_region: Region = None, bedrock_profile_prefix: Prefix = None, statistics: Statistics = False,
         exit_zero: ExitZero = False, debug: Debug = False,
         unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply unsafe fixes.")] = False,
@@ -122,7 +131,7 @@ def fix(paths: Paths = None, target: Target = None, select: Select = None, ignor
         ) -> None:
     """Apply safe fixes (and unsafe ones with --unsafe-fixes); report what remains."""
     _execute("diff" if diff else "fix", paths, target=target, select=select, ignore=ignore,
-             output_format=output_format, config=config, as_of=as_of, bedrock_region=bedrock_region,
+             output_format=output_format, output_file=output_file, config=config, as_of=as_of, bedrock_region=bedrock_region,
              bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero,
              debug=debug, unsafe_fixes=unsafe_fixes)
 
