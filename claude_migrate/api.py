@@ -13,18 +13,20 @@ from claude_migrate.catalogue import Platform
 from claude_migrate.config import Settings
 from claude_migrate.context import RuleData, RunOptions
 from claude_migrate.discovery import discover
-from claude_migrate.engine import Analyzer, FixedPointError, SourceError
+from claude_migrate.engine import Analyzer, FixedPointError, SourceError, parse
 from claude_migrate.errors import UsageError
 from claude_migrate.findings import Finding
 from claude_migrate.loading import load_all_rules, load_rule_data
 from claude_migrate.ruleset import RuleSpec
-from claude_migrate.source import ReadError, WriteError, read_source, write_atomically
+from claude_migrate.source import ReadError, SourceFile, WriteError, read_source, write_atomically
+from claude_migrate.suppressions import add_ignores
 
 
 class Mode(str, Enum):
     CHECK = "check"
     FIX = "fix"
     DIFF = "diff"
+    ADD_IGNORE = "add-ignore"
 
 
 @dataclass
@@ -35,6 +37,7 @@ class FileResult:
     error: str | None = None
     diff: str = ""
     changed: bool = False
+    suppressed: list[Finding] = field(default_factory=list)  # check --add-ignore: now silenced by a new comment
 
 
 @dataclass
@@ -50,6 +53,10 @@ class RunResult:
     @property
     def fixed(self) -> list[Finding]:
         return [f for result in self.files for f in result.fixed]
+
+    @property
+    def suppressed(self) -> list[Finding]:
+        return [f for result in self.files for f in result.suppressed]
 
     @property
     def errors(self) -> list[FileResult]:
@@ -95,6 +102,18 @@ def _diff(path: str, before: str, after: str) -> str:
                                         fromfile=f"a/{path}", tofile=f"b/{path}"))
 
 
+def _add_ignores(result: FileResult, source: SourceFile, analyzer: Analyzer) -> FileResult:
+    """Write a suppression comment for every current finding; the written file must still parse."""
+    findings = analyzer.check(result.path, source.text)
+    text, result.suppressed = add_ignores(source.text, findings, analyzer.rules)
+    result.findings = [f for f in findings if f not in result.suppressed]
+    if result.suppressed:
+        parse(text)
+        write_atomically(source, source.encode(text))
+        result.changed = True
+    return result
+
+
 def process_file(path: Path, analyzer: Analyzer, triggers: tuple[bytes, ...], mode: Mode,
                  safeties: frozenset[str], debug: bool = False) -> FileResult:
     """Check or fix one file; every failure becomes a one-line error on the result, never an exception."""
@@ -107,6 +126,8 @@ def process_file(path: Path, analyzer: Analyzer, triggers: tuple[bytes, ...], mo
         if mode is Mode.CHECK:
             result.findings = analyzer.check(name, source.text)
             return result
+        if mode is Mode.ADD_IGNORE:
+            return _add_ignores(result, source, analyzer)
         outcome = analyzer.fix(name, source.text, safeties)
         result.findings, result.fixed = outcome.remaining, outcome.fixed
         if outcome.text != source.text:

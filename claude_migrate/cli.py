@@ -114,9 +114,12 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
 def check(paths: Paths = None, target: Target = None, select: Select = None, ignore: Ignore = None,
           output_format: Format = "text", output_file: OutputFile = None, config: Config = None, as_of: AsOf = None,
           bedrock_region: Region = None, bedrock_profile_prefix: Prefix = None, statistics: Statistics = False,
-          exit_zero: ExitZero = False, debug: Debug = False) -> None:
+          exit_zero: ExitZero = False, debug: Debug = False,
+          add_ignore: Annotated[bool, typer.Option("--add-ignore", help="Write a `# claude-migrate: ignore[...]` "
+                                                   "comment for every current finding.")] = False,
+          ) -> None:
     """Report findings; exit 1 when any remain."""
-    _execute("check", paths, target=target, select=select, ignore=ignore, output_format=output_format,
+    _execute("add-ignore" if add_ignore else "check", paths, target=target, select=select, ignore=ignore, output_format=output_format,
              output_file=output_file, config=config, as_of=as_of, bedrock_region=bedrock_region,
              bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero, debug=debug)
 

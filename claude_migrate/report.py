@@ -28,7 +28,11 @@ def summary_lines(result: RunResult, mode: Mode) -> list[str]:
     lines = []
     safe = sum(1 for f in findings if f.fix and f.fix.safety == "safe")
     unsafe = sum(1 for f in findings if f.fix and f.fix.safety == "unsafe")
-    if mode is Mode.CHECK:
+    if mode is Mode.ADD_IGNORE:
+        suppressed = result.suppressed
+        lines.append(f"Added suppression comments for {plural(len(suppressed), 'finding')} in "
+                     f"{plural(len({f.path for f in suppressed}), 'file')}; {len(findings)} remaining.")
+    elif mode is Mode.CHECK:
         if findings:
             text = f"Found {plural(len(findings), 'finding')}"
             extras = []

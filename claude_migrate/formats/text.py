@@ -8,7 +8,7 @@ from claude_migrate.api import Mode, RunResult
 from claude_migrate.findings import Finding
 from claude_migrate.formats import register
 from claude_migrate.report import finding_line
-from claude_migrate.source import ReadError, read_source
+from claude_migrate.source import ReadError, physical_lines, read_source
 
 FIX_HELP = {
     "safe": "safe fix: `claude-migrate fix` applies it",
@@ -22,7 +22,7 @@ def _diffs(result: RunResult) -> list[str]:
 
 def _lines(path: str) -> list[str]:
     try:
-        return read_source(Path(path)).text.splitlines()
+        return [line.rstrip("\r\n") for line in physical_lines(read_source(Path(path)).text)]
     except ReadError:
         return []
 
@@ -50,8 +50,9 @@ def render_text(result: RunResult, mode: Mode) -> str:
     blocks = []
     sources: dict[str, list[str]] = {}
     for finding in result.findings:
-        # A --diff run's remaining findings are positions in text that was never written: no excerpt.
-        lines = [] if mode is Mode.DIFF else sources.setdefault(finding.path, _lines(finding.path))
+        # After --diff or --add-ignore, positions are in text that is not (or no longer) on disk: no excerpt.
+        on_disk = mode in (Mode.CHECK, Mode.FIX)
+        lines = sources.setdefault(finding.path, _lines(finding.path)) if on_disk else []
         excerpt = _excerpt(finding, lines)
         pad = " " * (len(excerpt[0]) - 1) if excerpt else "  "
         blocks.append("\n".join([finding_line(finding), *excerpt, f"{pad}= {_help(finding)}"]))
