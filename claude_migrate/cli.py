@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from claude_migrate import __version__
 from claude_migrate.errors import UsageError
+
+if TYPE_CHECKING:
+    from claude_migrate.config import Settings
 
 app = typer.Typer(
     name="claude-migrate",
@@ -58,6 +61,16 @@ def _as_of(value: str | None) -> datetime.date | None:
     return None
 
 
+def _settings(config: Path | None, start: Path) -> Settings:
+    """Settings from --config, else from the nearest pyproject.toml at or above ``start`` with our table."""
+    from claude_migrate.config import Settings, find_config, load_settings
+
+    if config is not None and not config.is_file():
+        raise UsageError(f"--config {config}: no such file")
+    config_path = config or find_config(start)
+    return load_settings(config_path) if config_path else Settings()
+
+
 def _write_output(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
@@ -69,23 +82,26 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
              ignore: list[str] | None, output_format: str, output_file: Path | None, config: Path | None,
              as_of: str | None,
              bedrock_region: str | None, bedrock_profile_prefix: str | None, statistics: bool,
-             exit_zero: bool, debug: bool, unsafe_fixes: bool = False) -> None:
+             exit_zero: bool, debug: bool, unsafe_fixes: bool = False, diff_base: str | None = None) -> None:
     from claude_migrate import api, report
-    from claude_migrate.config import Settings, find_config, load_settings
+    from claude_migrate.discovery import common_directory
     from claude_migrate.formats import get_format
+    from claude_migrate.gitdiff import changed_lines, only_changed
 
     mode = api.Mode(mode_name)
     chosen_paths = paths or [Path(".")]
     date = _as_of(as_of)
     try:
         chosen_format = get_format(output_format)
-        if config is not None and not config.is_file():
-            raise UsageError(f"--config {config}: no such file")
-        config_path = config or find_config(chosen_paths[0] if chosen_paths[0].exists() else Path.cwd())
-        settings = load_settings(config_path) if config_path else Settings()
-        settings = settings.override(target=target, select=_codes(select), ignore=_codes(ignore),
+        start = common_directory(chosen_paths)
+        if diff_base is not None and mode is api.Mode.ADD_IGNORE:
+            raise UsageError("--diff-base and --add-ignore cannot be combined")
+        changes = changed_lines(diff_base, start) if diff_base is not None else None
+        settings = _settings(config, start).override(target=target, select=_codes(select), ignore=_codes(ignore),
                                      bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix)
         result = api.run(chosen_paths, settings, mode, unsafe_fixes=unsafe_fixes, as_of=date, debug=debug)
+        if changes is not None:
+            result = only_changed(result, changes)
     except UsageError as exc:
         _fail(str(exc))
         return
@@ -117,11 +133,14 @@ def check(paths: Paths = None, target: Target = None, select: Select = None, ign
           exit_zero: ExitZero = False, debug: Debug = False,
           add_ignore: Annotated[bool, typer.Option("--add-ignore", help="Write a `# claude-migrate: ignore[...]` "
                                                    "comment for every current finding.")] = False,
+          diff_base: Annotated[Optional[str], typer.Option("--diff-base", metavar="REF", help="Report only findings "
+                                                           "on lines added or changed since this git revision.")] = None,
           ) -> None:
     """Report findings; exit 1 when any remain."""
     _execute("add-ignore" if add_ignore else "check", paths, target=target, select=select, ignore=ignore, output_format=output_format,
              output_file=output_file, config=config, as_of=as_of, bedrock_region=bedrock_region,
-             bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero, debug=debug)
+             bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero, debug=debug,
+             diff_base=diff_base)
 
 
 @app.command()
@@ -172,6 +191,25 @@ def explain_rule(code: Annotated[str, typer.Argument(help="A rule code such as C
                   "After:", "", *("    " + l for l in example.after.rstrip().splitlines()), ""]
     lines += ["Sources:", *(f"  - {source}" for source in rule.sources)]
     typer.echo("\n".join(lines))
+
+
+@app.command("config")
+def show_config(path: Annotated[Optional[Path], typer.Argument(help="A file or folder (default: the current "
+                                                                   "directory); for a file, its overrides apply.")] = None,
+                config: Config = None) -> None:
+    """Print the effective settings and where each came from."""
+    from claude_migrate.config_report import describe
+    from claude_migrate.discovery import common_directory
+    from claude_migrate.loading import load_rule_data
+
+    chosen = path or Path(".")
+    try:
+        settings = _settings(config, common_directory([chosen]))
+        default_target = load_rule_data().targets.default
+    except UsageError as exc:
+        _fail(str(exc))
+        return
+    typer.echo("\n".join(describe(settings, default_target, chosen)))
 
 
 def _version(value: bool) -> None:

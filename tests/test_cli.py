@@ -95,8 +95,8 @@ def test_select_and_ignore(tmp_path: Path) -> None:
     assert "CM104" in only_profile.stdout and "CM101" not in only_profile.stdout
     no_ids = run_cli("check", "--ignore", "CM1", path)
     assert no_ids.returncode == 0
-    bad = run_cli("check", "--select", "CM9", path)
-    assert bad.returncode == 2 and "no rule code starts with 'CM9'" in bad.stderr
+    bad = run_cli("check", "--select", "CM0", path)
+    assert bad.returncode == 2 and "no rule code starts with 'CM0'" in bad.stderr
 
 
 def test_file_without_edits_is_never_written(tmp_path: Path) -> None:
@@ -152,7 +152,7 @@ def test_bad_configuration_names_file_line_and_key(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip() == (f"claude-migrate: error: {tmp_path / 'pyproject.toml'}:5: key 'targte': "
                                       "unknown key in [tool.claude-migrate] (known: target, select, ignore, exclude, "
-                                      "bedrock-region, bedrock-profile-prefix, extra-rule-dirs)")
+                                      "bedrock-region, bedrock-profile-prefix, extra-rule-dirs, overrides)")
 
 
 @pytest.mark.parametrize(("args", "content", "code"), [
