@@ -82,7 +82,8 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
              ignore: list[str] | None, output_format: str, output_file: Path | None, config: Path | None,
              as_of: str | None,
              bedrock_region: str | None, bedrock_profile_prefix: str | None, statistics: bool,
-             exit_zero: bool, debug: bool, unsafe_fixes: bool = False, diff_base: str | None = None) -> None:
+             exit_zero: bool, debug: bool, unsafe_fixes: bool = False, diff_base: str | None = None,
+             exit_non_zero_on_fix: bool = False) -> None:
     from claude_migrate import api, report
     from claude_migrate.discovery import common_directory
     from claude_migrate.formats import get_format
@@ -120,7 +121,8 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
         typer.echo(f"warning: {warning}", err=True)
     for line in report.summary_lines(result, mode):
         print(line, file=summary_stream)
-    pending = bool(result.findings) or (mode is api.Mode.DIFF and any(f.changed for f in result.files))
+    changed = any(f.changed for f in result.files)
+    pending = bool(result.findings) or (changed and (mode is api.Mode.DIFF or exit_non_zero_on_fix))
     if result.errors:
         raise typer.Exit(1)
     raise typer.Exit(1 if pending and not exit_zero else 0)
@@ -150,12 +152,14 @@ def fix(paths: Paths = None, target: Target = None, select: Select = None, ignor
         exit_zero: ExitZero = False, debug: Debug = False,
         unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply unsafe fixes.")] = False,
         diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff and write nothing.")] = False,
+        exit_non_zero_on_fix: Annotated[bool, typer.Option("--exit-non-zero-on-fix", help="Exit 1 when a file was "
+                                                           "changed, even if nothing remains (for pre-commit).")] = False,
         ) -> None:
     """Apply safe fixes (and unsafe ones with --unsafe-fixes); report what remains."""
     _execute("diff" if diff else "fix", paths, target=target, select=select, ignore=ignore,
              output_format=output_format, output_file=output_file, config=config, as_of=as_of, bedrock_region=bedrock_region,
              bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero,
-             debug=debug, unsafe_fixes=unsafe_fixes)
+             debug=debug, unsafe_fixes=unsafe_fixes, exit_non_zero_on_fix=exit_non_zero_on_fix)
 
 
 def _load_rules() -> list:  # type: ignore[type-arg]
