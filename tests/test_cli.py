@@ -169,6 +169,20 @@ def test_bad_configuration_names_file_line_and_key(tmp_path: Path) -> None:
     (["check", "--target", "claude-9"], 'M = "claude-3-opus-20240229"\n', 2),
     (["check", "--as-of", "yesterday"], 'M = "claude-3-opus-20240229"\n', 2),
     (["check", "--no-such-option"], 'M = "claude-3-opus-20240229"\n', 2),
+    (["check", "--output-format", "sarif"], 'M = "claude-3-opus-20240229"\n', 1),
+    (["check", "--output-format", "github", "--exit-zero"], 'M = "claude-3-opus-20240229"\n', 0),
+    (["check", "--output-format", "bogus"], 'M = "claude-3-opus-20240229"\n', 2),
+    (["check", "--output-file", "/no/such/folder/out.json"], 'M = "claude-3-opus-20240229"\n', 2),
+    (["check", "--statistics"], 'M = "claude-3-opus-20240229"\n', 1),
+    (["check"], 'M = "claude-3-opus-20240229"  # claude-migrate: ignore[CM101]\n', 0),
+    (["check"], 'M = "claude-sonnet-4-6"  # claude-migrate: ignore[CM101]\n', 1),
+    (["check", "--add-ignore"], 'M = "claude-3-opus-20240229"\n', 0),
+    (["check", "--add-ignore", "--diff-base", "HEAD"], 'M = "claude-3-opus-20240229"\n', 2),
+    (["check", "--diff-base", "main"], 'M = "claude-3-opus-20240229"\n', 2),
+    (["fix", "--exit-non-zero-on-fix"], 'M = "claude-3-opus-20240229"\n', 1),
+    (["fix", "--exit-non-zero-on-fix"], 'M = "claude-sonnet-4-6"\n', 0),
+    (["config"], 'M = "claude-3-opus-20240229"\n', 0),
+    (["config", "--config", "missing.toml"], 'M = "claude-3-opus-20240229"\n', 2),
 ])
 def test_exit_codes(tmp_path: Path, args: list[str], content: str, code: int) -> None:
     path = tmp_path / "m.py"
