@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from pathlib import Path
 
 from claude_migrate.config import Settings
@@ -26,9 +25,8 @@ def describe(settings: Settings, default_target: str, path: Path | None) -> list
     if effective is not settings:
         lines.append(f"# settings for {path}")
     lines.append("[tool.claude-migrate]")
-    values = {field.name: getattr(effective, field.name) for field in fields(effective) if field.name in SHOWN}
     for name in SHOWN:
-        value, origin = values[name], effective.origins.get(name, "default")
+        value, origin = getattr(effective, name), effective.origins.get(name, "default")
         if name == "target" and value is None:
             value, origin = default_target, "default of the rule data (rules/catalogue/targets.yaml)"
         lines.append(f"{name.replace('_', '-')} = {_value(value)}  # {origin}")
