@@ -11,15 +11,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claude_migrate.catalogue import Platform
-from claude_migrate.config import Settings
+from claude_migrate.config import COMMAND_LINE, Settings
 from claude_migrate.context import RuleData, RunOptions
 from claude_migrate.discovery import discover
-from claude_migrate.engine import Analyzer, FixedPointError, SourceError
+from claude_migrate.engine import Analyzer, FixedPointError, SourceError, parse
 from claude_migrate.errors import UsageError
 from claude_migrate.findings import Finding
 from claude_migrate.loading import load_all_rules, load_rule_data
 from claude_migrate.ruleset import RuleSpec
-from claude_migrate.source import ReadError, WriteError, read_source, write_atomically
+from claude_migrate.source import ReadError, SourceFile, WriteError, read_source, write_atomically
+from claude_migrate.suppressions import add_ignores
+from claude_migrate.targets import Target
 
 if TYPE_CHECKING:
     from claude_migrate.bedrock_snapshot import BedrockSnapshot
@@ -29,6 +31,7 @@ class Mode(str, Enum):
     CHECK = "check"
     FIX = "fix"
     DIFF = "diff"
+    ADD_IGNORE = "add-ignore"
 
 
 @dataclass
@@ -39,6 +42,7 @@ class FileResult:
     error: str | None = None
     diff: str = ""
     changed: bool = False
+    suppressed: list[Finding] = field(default_factory=list)  # check --add-ignore: now silenced by a new comment
 
 
 @dataclass
@@ -54,6 +58,10 @@ class RunResult:
     @property
     def fixed(self) -> list[Finding]:
         return [f for result in self.files for f in result.fixed]
+
+    @property
+    def suppressed(self) -> list[Finding]:
+        return [f for result in self.files for f in result.suppressed]
 
     @property
     def errors(self) -> list[FileResult]:
@@ -99,6 +107,18 @@ def _diff(path: str, before: str, after: str) -> str:
                                         fromfile=f"a/{path}", tofile=f"b/{path}"))
 
 
+def _add_ignores(result: FileResult, source: SourceFile, analyzer: Analyzer) -> FileResult:
+    """Write a suppression comment for every current finding; the written file must still parse."""
+    findings = analyzer.check(result.path, source.text)
+    text, result.suppressed = add_ignores(source.text, findings, analyzer.rules)
+    result.findings = [f for f in findings if f not in result.suppressed]
+    if result.suppressed:
+        parse(text)
+        write_atomically(source, source.encode(text))
+        result.changed = True
+    return result
+
+
 def process_file(path: Path, analyzer: Analyzer, triggers: tuple[bytes, ...], mode: Mode,
                  safeties: frozenset[str], debug: bool = False) -> FileResult:
     """Check or fix one file; every failure becomes a one-line error on the result, never an exception."""
@@ -111,6 +131,8 @@ def process_file(path: Path, analyzer: Analyzer, triggers: tuple[bytes, ...], mo
         if mode is Mode.CHECK:
             result.findings = analyzer.check(name, source.text)
             return result
+        if mode is Mode.ADD_IGNORE:
+            return _add_ignores(result, source, analyzer)
         outcome = analyzer.fix(name, source.text, safeties)
         result.findings, result.fixed = outcome.remaining, outcome.fixed
         if outcome.text != source.text:
@@ -129,28 +151,57 @@ def process_file(path: Path, analyzer: Analyzer, triggers: tuple[bytes, ...], mo
     return result
 
 
+def _target(data: RuleData, settings: Settings) -> Target:
+    """The settings' target; an unknown one named in a file says where."""
+    try:
+        return data.targets.get(settings.target)
+    except UsageError as exc:
+        origin = settings.origins.get("target", "")
+        raise UsageError(f"{origin}: {exc}" if origin and origin != COMMAND_LINE else str(exc)) from None
+
+
 def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool = False,
         as_of: datetime.date | None = None, debug: bool = False, bedrock: BedrockSnapshot | None = None) -> RunResult:
     data = load_rule_data()
-    rules = select_rules(load_all_rules(settings.extra_rule_dirs), settings.select, settings.ignore)
-    options = RunOptions(
-        target=data.targets.get(settings.target),
-        as_of=as_of or datetime.date.today(),
-        bedrock_region=settings.bedrock_region or (bedrock.region if bedrock else None),
-        bedrock_profile_prefix=settings.bedrock_profile_prefix,
-        bedrock=bedrock,
-    )
-    analyzer = Analyzer(data, rules, options)
-    triggers = tuple(sorted({token.encode() for rule in rules for token in rule.triggers}))
+    all_rules = load_all_rules(settings.extra_rule_dirs)
+    prepared: dict[tuple[object, ...], tuple[Analyzer, tuple[bytes, ...]]] = {}
+
+    def prepare(scoped: Settings) -> tuple[Analyzer, tuple[bytes, ...]]:
+        """One analyzer per distinct rule selection and target: per-path overrides get their own."""
+        key = (scoped.target, scoped.select, scoped.ignore)
+        if key not in prepared:
+            rules = select_rules(all_rules, scoped.select, scoped.ignore)
+            options = RunOptions(
+                target=_target(data, scoped),
+                as_of=as_of or datetime.date.today(),
+                bedrock_region=settings.bedrock_region or (bedrock.region if bedrock else None),
+                bedrock_profile_prefix=settings.bedrock_profile_prefix,
+                bedrock=bedrock,
+            )
+            triggers = tuple(sorted({token.encode() for rule in rules for token in rule.triggers}))
+            prepared[key] = (Analyzer(data, rules, options), triggers)
+        return prepared[key]
+
+    prepare(settings)
+    for override in settings.overrides:
+        prepare(settings.apply(override))
     base = settings.config_path.parent if settings.config_path else Path.cwd()
     discovered = discover(paths, list(settings.exclude), base)
     results = [FileResult(str(p), error="no such file or directory") for p in discovered.missing]
     safeties = frozenset({"safe", "unsafe"} if unsafe_fixes else {"safe"})
-    results.extend(process_file(p, analyzer, triggers, mode, safeties, debug) for p in discovered.files)
-    kinds_found = {f.code for r in results for f in (*r.findings, *r.fixed)}
-    replacing = any(rule.kind == "outdated-model-id" and rule.code in kinds_found for rule in rules)
-    warnings = target_warnings(data, options) if replacing else []
-    if bedrock is not None and options.bedrock_region != bedrock.region:
+    warned: set[int] = set()
+    warnings: list[str] = []
+    for path in discovered.files:
+        analyzer, triggers = prepare(settings.for_path(path))
+        result = process_file(path, analyzer, triggers, mode, safeties, debug)
+        results.append(result)
+        codes = {f.code for f in (*result.findings, *result.fixed)}
+        if id(analyzer) not in warned and any(r.kind == "outdated-model-id" and r.code in codes for r in analyzer.rules):
+            warned.add(id(analyzer))
+            warnings.extend(w for w in target_warnings(data, analyzer.options) if w not in warnings)
+    region = settings.bedrock_region or (bedrock.region if bedrock else None)
+    if bedrock is not None and region != bedrock.region:
         warnings.append(f"the Bedrock answer is for {bedrock.region} but the configured Region is "
-                        f"{options.bedrock_region}: it applies only to clients built in {bedrock.region}")
-    return RunResult(results, rules, warnings)
+                        f"{region}: it applies only to clients built in {bedrock.region}")
+    rules = {rule.code: rule for analyzer, _ in prepared.values() for rule in analyzer.rules}
+    return RunResult(results, [rules[code] for code in sorted(rules)], warnings)

@@ -111,3 +111,12 @@ def discover(paths: list[Path], exclude_patterns: list[str], base: Path) -> Disc
                 seen.add(key)
                 files.append(file)
     return Discovered(files, missing)
+
+
+def common_directory(paths: list[Path]) -> Path:
+    """The deepest existing directory holding all ``paths``: where configuration and git are looked up from."""
+    absolute = [os.path.abspath(path) for path in paths]
+    folder = Path(os.path.commonpath(absolute)) if absolute else Path.cwd()
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    return folder

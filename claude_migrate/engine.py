@@ -13,6 +13,7 @@ from claude_migrate.findings import Edit, Finding, Fix, Position
 from claude_migrate.kinds import KIND_REGISTRY
 from claude_migrate.kinds.base import Provider, RawFinding
 from claude_migrate.ruleset import RuleSpec
+from claude_migrate.suppressions import apply_suppressions
 
 MAX_FIX_PASSES = 10
 
@@ -93,35 +94,35 @@ class Analyzer:
             ctx.rule_instances.append(rule)
         return [*providers, *ctx.rule_instances]
 
-    def analyze(self, path: str, module: cst.Module) -> Analysis:
+    def analyze(self, path: str, module: cst.Module, text: str) -> Analysis:
         ctx = FileContext(path=path, data=self.data, options=self.options)
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         wrapper.visit_batched(self._visitors(ctx))
         ranges: dict[int, tuple[Position, Position]] = {}
+
+        def span(node: cst.CSTNode) -> tuple[Position, Position]:
+            if id(node) not in ranges:
+                code_range = wrapper.resolve(PositionProvider)[node]
+                ranges[id(node)] = (Position(code_range.start.line, code_range.start.column),
+                                    Position(code_range.end.line, code_range.end.column))
+            return ranges[id(node)]
+
+        raws = apply_suppressions(ctx.raw_findings, text, module, self.rules, span)
         findings: list[Finding] = []
-        if ctx.raw_findings:
-            positions = wrapper.resolve(PositionProvider)
-
-            def span(node: cst.CSTNode) -> tuple[Position, Position]:
-                if id(node) not in ranges:
-                    code_range = positions[node]
-                    ranges[id(node)] = (Position(code_range.start.line, code_range.start.column),
-                                        Position(code_range.end.line, code_range.end.column))
-                return ranges[id(node)]
-
-            for raw in ctx.raw_findings:
-                start, end = span(raw.node)
-                fix = None
-                if raw.replacements:
-                    edits = tuple(Edit(*span(old), module.code_for_node(new)) for old, new in raw.replacements)
-                    fix = Fix(raw.safety, edits)
-                findings.append(Finding(path, raw.rule.code, raw.rule.name, raw.rule.severity, raw.message,
-                                        start, end, fix))
+        for raw in raws:
+            start, end = span(raw.node)
+            fix = None
+            if raw.replacements:
+                edits = tuple(Edit(*span(old), module.code_for_node(new) if isinstance(new, cst.CSTNode) else "")
+                              for old, new in raw.replacements)
+                fix = Fix(raw.safety, edits)
+            findings.append(Finding(path, raw.rule.code, raw.rule.name, raw.rule.severity, raw.message,
+                                    start, end, fix))
         order = sorted(range(len(findings)), key=lambda i: findings[i].sort_key)
-        return Analysis([findings[i] for i in order], [ctx.raw_findings[i] for i in order], ranges)
+        return Analysis([findings[i] for i in order], [raws[i] for i in order], ranges)
 
     def check(self, path: str, text: str) -> list[Finding]:
-        return self.analyze(path, parse(text)).findings
+        return self.analyze(path, parse(text), text).findings
 
     def fix(self, path: str, text: str, safeties: frozenset[str]) -> FixOutcome:
         """Apply fixes of the allowed safeties until none applies; the result must still parse."""
@@ -130,7 +131,7 @@ class Analyzer:
         current = text
         for _ in range(MAX_FIX_PASSES):
             module = parse(current)
-            analysis = self.analyze(path, module)
+            analysis = self.analyze(path, module, current)
             chosen = _non_overlapping(analysis, safeties)
             if not chosen:
                 return FixOutcome(current, analysis.findings, fixed)

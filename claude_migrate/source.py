@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import tempfile
 import tokenize
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BOM = b"\xef\xbb\xbf"
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 class ReadError(Exception):
@@ -35,6 +37,17 @@ class SourceFile:
         except UnicodeEncodeError as exc:
             raise WriteError(f"the fixed text cannot be encoded as {self.encoding}: {exc.reason}") from None
         return (BOM + body) if self.bom else body
+
+
+def physical_lines(text: str) -> list[str]:
+    """Lines as Python counts them (CR, LF or CRLF; unlike str.splitlines, not form feeds), with their endings."""
+    return LINE.findall(text)
+
+
+def newline_of(text: str) -> str:
+    """The text's first line ending, for lines added to it; LF when it has none."""
+    match = re.search(r"\r\n|\r|\n", text)
+    return match.group() if match else "\n"
 
 
 def decode(path: Path, raw: bytes) -> SourceFile:

@@ -42,7 +42,7 @@ class RawFinding:
     node: cst.CSTNode
     message: str
     safety: str
-    replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...]
+    replacements: tuple[tuple[cst.CSTNode, cst.CSTNode | cst.RemovalSentinel], ...]  # REMOVE: delete the node
 
 
 class Provider(cst.BatchableCSTVisitor):
