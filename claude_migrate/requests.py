@@ -64,8 +64,8 @@ class RunsOn:
     target: str
 
     def describe(self, models: tuple[Model, ...] | None = None) -> str:
-        chosen = models if models is not None else self.models
-        names = " and ".join(model.name for model in chosen)
+        chosen = [model.name for model in (models if models is not None else self.models)]
+        names = " and ".join([", ".join(chosen[:-1]), chosen[-1]] if len(chosen) > 1 else chosen)
         if self.known:
             return names
         return f"{names} of the {self.target} target (the request's model is not known statically)"
