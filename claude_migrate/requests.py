@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 import libcst as cst
 
@@ -311,3 +311,15 @@ class RequestKind(RuleKind):
             return ""
         listed = ", ".join(f"`{name}`" for name in names)
         return f"; {listed} is used by other code too, so the edit changes more than this request"
+
+
+class TargetKind(RequestKind):
+    """A request rule that depends on the model the request will run on after migration."""
+
+    def affected(self, request: Request, predicate: Callable[[Model], bool]) -> tuple[Model, ...]:
+        assert request.runs_on is not None
+        return tuple(model for model in request.runs_on.models if predicate(model))
+
+    def describe(self, request: Request, models: tuple[Model, ...]) -> str:
+        assert request.runs_on is not None
+        return request.runs_on.describe(models)

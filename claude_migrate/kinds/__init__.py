@@ -9,4 +9,4 @@ __all__ = ["KIND_REGISTRY", "RuleKind", "register", "load_builtin_kinds"]
 
 def load_builtin_kinds() -> None:
     """Import the modules that register the built-in kinds."""
-    from claude_migrate.kinds import converse, model_id, request_keys, thinking  # noqa: F401
+    from claude_migrate.kinds import betas, converse, model_id, request_keys, responses, thinking, tools  # noqa: F401

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from claude_migrate.catalogue import Model
 from claude_migrate.kinds.base import Param, register
-from claude_migrate.requests import BetaFlags, FieldHit, Request, RequestKind
+from claude_migrate.requests import BetaFlags, FieldHit, Request, RequestKind, TargetKind
 from claude_migrate.values import UNKNOWN, Entry, MappingView
 
 THINKING_ON = ("enabled", "adaptive")
@@ -32,18 +31,6 @@ def thinking_entry(request: Request, key: str) -> Entry | None:
 def field_hit(request: Request, name: str) -> FieldHit | None:
     hit = request.field(name)
     return hit if isinstance(hit, FieldHit) else None
-
-
-class TargetKind(RequestKind):
-    """A request rule that depends on the model the request will run on after migration."""
-
-    def affected(self, request: Request, predicate: Any) -> tuple[Model, ...]:
-        assert request.runs_on is not None
-        return tuple(model for model in request.runs_on.models if predicate(model))
-
-    def describe(self, request: Request, models: tuple[Model, ...]) -> str:
-        assert request.runs_on is not None
-        return request.runs_on.describe(models)
 
 
 @register("thinking-budget-vs-max-tokens")
