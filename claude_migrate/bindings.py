@@ -13,12 +13,15 @@ MUTATING_METHODS = frozenset({"update", "setdefault", "pop", "popitem", "clear",
                               "remove", "__setitem__"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Binding:
-    """One binding of a name: the value it is assigned (None when it is not a plain assignment) and its scope."""
+    """One binding of a name: the value it is assigned (None when it is not a plain assignment), the scope the
+    value's own names resolve in, and the scope that owns the name."""
 
+    name: str
     value: cst.BaseExpression | None
     scope: Scope
+    owner: Scope
 
 
 @dataclass(eq=False)
@@ -29,6 +32,8 @@ class Scope:
     parent: Scope | None
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     global_names: set[str] = field(default_factory=set)
+    occurrences: Counter[str] = field(default_factory=Counter)  # Name nodes written in this scope
+    not_loads: Counter[str] = field(default_factory=Counter)  # of which: targets, keywords, attribute names
 
     def module(self) -> Scope:
         scope = self
@@ -43,22 +48,22 @@ class Bindings(Provider):
     def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
         self.current = Scope("module", None)
+        self._scopes = [self.current]
         self._mutated: set[str] = set()
-        self._occurrences: Counter[str] = Counter()
-        self._not_loads: Counter[str] = Counter()
 
     # -- scopes
     def _push(self, kind: str) -> None:
         self.current = Scope(kind, self.current)
+        self._scopes.append(self.current)
 
     def _pop(self) -> None:
         assert self.current.parent is not None
         self.current = self.current.parent
 
     def _bind(self, name: str, value: cst.BaseExpression | None) -> None:
-        scope = self.current.module() if name in self.current.global_names else self.current
-        scope.bindings.setdefault(name, []).append(Binding(value, self.current))
-        self._not_loads[name] += 1
+        owner = self.current.module() if name in self.current.global_names else self.current
+        owner.bindings.setdefault(name, []).append(Binding(name, value, self.current, owner))
+        self.current.not_loads[name] += 1
 
     def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
         if isinstance(target, cst.Name):
@@ -181,8 +186,8 @@ class Bindings(Provider):
 
     def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
         for item in node.names:  # a nonlocal rebinding makes the enclosing binding unknowable
-            if self.current.parent is not None:
-                self.current.parent.bindings.setdefault(item.name.value, []).append(Binding(None, self.current))
+            if (parent := self.current.parent) is not None:
+                parent.bindings.setdefault(item.name.value, []).append(Binding(item.name.value, None, self.current, parent))
 
     # -- uses
     def visit_Call(self, node: cst.Call) -> None:
@@ -191,20 +196,18 @@ class Bindings(Provider):
             self._mutated.add(func.value.value)
 
     def visit_Name(self, node: cst.Name) -> None:
-        self._occurrences[node.value] += 1
+        self.current.occurrences[node.value] += 1
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._not_loads[node.attr.value] += 1
+        self.current.not_loads[node.attr.value] += 1
 
     def visit_Arg(self, node: cst.Arg) -> None:
         if node.keyword is not None:
-            self._not_loads[node.keyword.value] += 1
+            self.current.not_loads[node.keyword.value] += 1
 
     # -- queries (valid once the module has been visited)
-    def lookup(self, name: str, scope: Scope) -> Binding | None:
-        """The single plain assignment ``name`` stands for in ``scope``, or None when it is not known."""
-        if name in self._mutated:
-            return None
+    def _owner(self, name: str, scope: Scope) -> Scope | None:
+        """The scope whose binding of ``name`` a use in ``scope`` refers to."""
         current: Scope | None = scope
         first = True
         while current is not None:
@@ -214,12 +217,20 @@ class Bindings(Provider):
             if name in current.global_names:
                 current = current.module()
             if name in current.bindings:
-                found = current.bindings[name]
-                return found[0] if len(found) == 1 and found[0].value is not None else None
+                return current
             first = False
             current = current.parent
         return None
 
-    def loads(self, name: str) -> int:
-        """How often ``name`` is read anywhere in the file (over-counts, never under-counts)."""
-        return self._occurrences[name] - self._not_loads[name]
+    def lookup(self, name: str, scope: Scope) -> Binding | None:
+        """The single plain assignment ``name`` stands for in ``scope``, or None when it is not known."""
+        owner = self._owner(name, scope)
+        if owner is None or name in self._mutated:
+            return None
+        found = owner.bindings[name]
+        return found[0] if len(found) == 1 and found[0].value is not None else None
+
+    def loads(self, binding: Binding) -> int:
+        """How often the name of ``binding`` is read where it means this binding (over-counts, never under)."""
+        return sum(scope.occurrences[binding.name] - scope.not_loads[binding.name]
+                   for scope in self._scopes if self._owner(binding.name, scope) is binding.owner)

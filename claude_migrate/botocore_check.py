@@ -25,6 +25,11 @@ class ParamProblem:
     message: str
     unknown_key: bool  # the last path element is a key the shape does not have
 
+    @property
+    def incomplete(self) -> bool:
+        """A complaint about keys that are missing, which may only be missing from what is known statically."""
+        return self.message.startswith(("Missing required parameter", "Must set one of the following keys"))
+
 
 @cache
 def _operations(service: str) -> dict[str, OperationModel]:
@@ -37,8 +42,7 @@ def _operations(service: str) -> dict[str, OperationModel]:
 
 
 def validate(service: str, method: str, params: dict[str, Any]) -> list[ParamProblem]:
-    """botocore's complaints about ``params`` for ``client.<method>(**params)``, except missing parameters
-    (the caller passes only what it knows)."""
+    """botocore's complaints about ``params`` for ``client.<method>(**params)``."""
     from botocore.validate import ParamValidator
 
     operation = _operations(service).get(method)
@@ -47,7 +51,7 @@ def validate(service: str, method: str, params: dict[str, Any]) -> list[ParamPro
     report = ParamValidator().validate(params, operation.input_shape)
     problems = []
     for line in report.generate_report().splitlines():
-        if not line or line.startswith("Missing required parameter"):
+        if not line:
             continue
         if (match := _UNKNOWN_PARAM.match(line)) is not None:
             problems.append(ParamProblem((*_path(match["name"]), match["key"]), line, True))

@@ -65,16 +65,34 @@ def _separator(node: Container) -> cst.Comma:
 
 
 def remove(node: Container, element: Element) -> Container:
-    """Drop one element; the new last element takes over the removed one's trailing comma and layout."""
+    """Drop one element. Removing the last one, the element before it takes over the trailing comma and the
+    closing layout, but keeps the comment of its own line (the removed line's comment goes with it)."""
     elements = list(elements_of(node))
     index = index_of(node, element)
     removed = elements.pop(index)
-    if index == len(elements) and elements:
-        changes: dict[str, object] = {"comma": removed.comma}
-        if isinstance(removed, cst.Arg):
-            changes["whitespace_after_arg"] = removed.whitespace_after_arg
-        elements[-1] = elements[-1].with_changes(**changes)
-    return _with_elements(node, elements)
+    if index < len(elements) or not elements:
+        return _with_elements(node, elements)
+    own = elements[-1].comma
+    own_line = own.whitespace_after.first_line if isinstance(own, cst.Comma) and isinstance(
+        own.whitespace_after, cst.ParenthesizedWhitespace) else cst.TrailingWhitespace()
+    comma = removed.comma
+    if isinstance(comma, cst.Comma) and isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace):
+        comma = comma.with_changes(whitespace_after=comma.whitespace_after.with_changes(first_line=own_line))
+    changes: dict[str, object] = {"comma": comma}
+    if isinstance(removed, cst.Arg):
+        changes["whitespace_after_arg"] = removed.whitespace_after_arg
+    elements[-1] = elements[-1].with_changes(**changes)
+    return _with_closing_line(_with_elements(node, elements), own_line)
+
+
+def _with_closing_line(node: Container, line: cst.TrailingWhitespace) -> Container:
+    """Put ``line`` (comment and newline) before the closing bracket of a multi-line dict or list."""
+    for name in ("rbrace", "rbracket"):
+        bracket = getattr(node, name, None)
+        if bracket is not None and isinstance(bracket.whitespace_before, cst.ParenthesizedWhitespace):
+            closing = bracket.whitespace_before.with_changes(first_line=line)
+            return node.with_changes(**{name: bracket.with_changes(whitespace_before=closing)})
+    return node
 
 
 def append(node: Container, element: Element) -> Container:

@@ -16,7 +16,8 @@ from claude_migrate.kinds.base import Provider, RuleKind
 from claude_migrate.providers import Imports
 from claude_migrate.strings import literal_text
 from claude_migrate.surfaces import KeyPath, Surface
-from claude_migrate.values import UNKNOWN, Entry, MappingView, Reached, Resolver, Unknown, known_part
+from claude_migrate.values import (UNKNOWN, Entry, MappingView, PartialDict, Reached, Resolver, Unknown, Via,
+                                   known_part)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class BetaFlags:
     holder: cst.BaseExpression
     flags: tuple[BetaFlag, ...]
     complete: bool  # False when some items are not literals
-    via: tuple[str, ...]
+    via: Via
 
     @property
     def texts(self) -> list[str]:
@@ -57,17 +58,21 @@ class BetaFlags:
 
 @dataclass(frozen=True)
 class RunsOn:
-    """The models a request will run on after migration; ``known`` is False when its model ID is not static."""
+    """The models a request will run on after migration; ``known`` is False when its model ID is not static,
+    ``request`` is False for code that no request in the file ties to a model."""
 
     models: tuple[Model, ...]
     known: bool
     target: str
+    request: bool = True
 
     def describe(self, models: tuple[Model, ...] | None = None) -> str:
         chosen = [model.name for model in (models if models is not None else self.models)]
         names = " and ".join([", ".join(chosen[:-1]), chosen[-1]] if len(chosen) > 1 else chosen)
         if self.known:
             return names
+        if not self.request:
+            return f"the {self.target} target's models ({names})"
         return f"{names} of the {self.target} target (the request's model is not known statically)"
 
 
@@ -158,8 +163,11 @@ class Request:
         """What botocore's validator says about the statically known part of this request (boto3 surfaces)."""
         if self.surface.service is None or not isinstance(self.call.func, cst.Attribute):
             return []
-        params = known_part({key: self.resolver.value(entry.reached()) for key, entry in self.args.entries.items()})
-        return validate(self.surface.service, self.call.func.attr.value, params)
+        trimmed: set[tuple[str | int, ...]] = set()
+        args = {key: self.resolver.value(entry.reached()) for key, entry in self.args.entries.items()}
+        params = known_part(args if self.args.complete else PartialDict(args), trimmed=trimmed)
+        return [problem for problem in validate(self.surface.service, self.call.func.attr.value, params)
+                if not (problem.incomplete and problem.path in trimmed)]
 
     def thinking_type(self) -> str | None | Unknown:
         """``enabled``, ``adaptive``, ``disabled``; None when the request does not set thinking."""
@@ -198,10 +206,10 @@ class Requests(Provider):
                     self._requests.append(request)
         return self._requests
 
-    def shared(self, via: tuple[str, ...]) -> list[str]:
+    def shared(self, via: Via) -> list[str]:
         """The names among ``via`` that other code reads too, so an edit through them changes more than one call."""
         bindings = self.ctx.provider(Bindings)
-        return [name for name in dict.fromkeys(via) if bindings.loads(name) > 1]
+        return list(dict.fromkeys(binding.name for binding in via if bindings.loads(binding) > 1))
 
     def using_tool(self, node: cst.CSTNode) -> list[Request]:
         """The requests that send the tool definition written as ``node``."""
@@ -305,8 +313,8 @@ class RequestKind(RuleKind):
     def check_request(self, request: Request) -> None:
         raise NotImplementedError
 
-    def shared_note(self, *vias: tuple[str, ...]) -> str:
-        names = self.ctx.provider(Requests).shared(tuple(name for via in vias for name in via))
+    def shared_note(self, *vias: Via) -> str:
+        names = self.ctx.provider(Requests).shared(tuple(binding for via in vias for binding in via))
         if not names:
             return ""
         listed = ", ".join(f"`{name}`" for name in names)

@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import libcst as cst
 
-from claude_migrate.bindings import Bindings, Scope
+from claude_migrate.bindings import Binding, Bindings, Scope
 from claude_migrate.names import ImportTable
 from claude_migrate.strings import literal_text
 
@@ -35,15 +35,31 @@ class Unknown:
 
 
 UNKNOWN = Unknown()
+Via = tuple[Binding, ...]  # the names followed to reach an expression
 
 
-def known_part(value: Any) -> Any:
-    """``value`` without its unknown parts: unknown dict values are dropped, a list with an unknown item is
-    UNKNOWN as a whole (dropping items would shift the positions botocore reports)."""
+class PartialDict(dict):  # type: ignore[type-arg]
+    """The statically known keys of a dict that has more keys (from ``**`` of something unknown)."""
+
+
+def known_part(value: Any, path: tuple[str | int, ...] = (), trimmed: set[tuple[str | int, ...]] | None = None) -> Any:
+    """``value`` without its unknown parts: unknown dict values are dropped (the dict's path is added to
+    ``trimmed``), a list with an unknown item is UNKNOWN as a whole (dropping items would shift the positions
+    botocore reports)."""
     if isinstance(value, dict):
-        return {key: part for key, item in value.items() if (part := known_part(item)) is not UNKNOWN}
+        if isinstance(value, PartialDict) and trimmed is not None:
+            trimmed.add(path)
+        known = {}
+        for key, item in value.items():
+            part = known_part(item, (*path, key), trimmed)
+            if part is UNKNOWN:
+                if trimmed is not None:
+                    trimmed.add(path)
+            else:
+                known[key] = part
+        return known
     if isinstance(value, list):
-        items = [known_part(item) for item in value]
+        items = [known_part(item, (*path, index), trimmed) for index, item in enumerate(value)]
         return UNKNOWN if any(item is UNKNOWN for item in items) else items
     return value
 
@@ -54,7 +70,7 @@ class Reached:
 
     node: cst.BaseExpression
     scope: Scope
-    via: tuple[str, ...] = ()
+    via: Via = ()
 
 
 @dataclass(frozen=True)
@@ -65,7 +81,7 @@ class Entry:
     element: cst.DictElement | cst.Arg
     container: cst.Dict | cst.Call
     scope: Scope
-    via: tuple[str, ...]
+    via: Via
 
     @property
     def value(self) -> cst.BaseExpression:
@@ -90,7 +106,7 @@ class MappingView:
     entries: dict[str, Entry]
     complete: bool
     scope: Scope
-    via: tuple[str, ...]
+    via: Via
     parent: Entry | None = None
 
     def get(self, key: str) -> Entry | None | Unknown:
@@ -116,7 +132,7 @@ class Resolver:
                 binding = self.bindings.lookup(node.value, scope)
                 if binding is None or binding.value is None:
                     return Reached(node, scope, via)
-                node, scope, via = binding.value, binding.scope, (*via, node.value)
+                node, scope, via = binding.value, binding.scope, (*via, binding)
             elif through_json and isinstance(node, cst.Call) and self.is_call_to(node, "json.dumps") and node.args:
                 node = node.args[0].value
             else:
@@ -159,7 +175,7 @@ class Resolver:
             entries[key] = Entry(key, element, node, target.scope, target.via)
         return MappingView(node, entries, complete, target.scope, target.via, parent)
 
-    def call_view(self, call: cst.Call, scope: Scope, via: tuple[str, ...] = (), parent: Entry | None = None,
+    def call_view(self, call: cst.Call, scope: Scope, via: Via = (), parent: Entry | None = None,
                   positional_mapping: bool = False) -> MappingView:
         """The keyword arguments of a call (and, for ``dict(m, ...)``, the keys of ``m``) as a mapping."""
         entries: dict[str, Entry] = {}
@@ -183,7 +199,7 @@ class Resolver:
             entries[key] = entry
         return view.complete
 
-    def view_at(self, view: MappingView, path: tuple[str, ...]) -> MappingView | None | Unknown:
+    def view_at(self, view: MappingView, path: Via) -> MappingView | None | Unknown:
         """The mapping at a dotted path below ``view``; None when certainly absent, UNKNOWN when unknowable."""
         current = view
         for key in path:
@@ -196,7 +212,7 @@ class Resolver:
             current = inner
         return current
 
-    def walk(self, view: MappingView, path: tuple[str, ...]) -> Entry | None | Unknown:
+    def walk(self, view: MappingView, path: Via) -> Entry | None | Unknown:
         """The entry at a dotted path below ``view``; None when certainly absent, UNKNOWN when unknowable."""
         parent = self.view_at(view, path[:-1])
         return parent.get(path[-1]) if isinstance(parent, MappingView) else parent
@@ -250,7 +266,8 @@ class Resolver:
             return [self.value(element, depth + 1) for element in elements]
         view = self.mapping(target) if isinstance(node, cst.Dict) or self.is_dict_call(node) else None
         if view is not None:
-            return {key: self.value(entry.reached(), depth + 1) for key, entry in view.entries.items()}
+            known = {key: self.value(entry.reached(), depth + 1) for key, entry in view.entries.items()}
+            return known if view.complete else PartialDict(known)
         return UNKNOWN
 
     def text(self, reached: Reached) -> str | None:

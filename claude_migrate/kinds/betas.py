@@ -23,14 +23,15 @@ class BetaFlagKind(RequestKind):
 
     def rewrite(self, request: Request, beta: BetaFlags, changes: dict[str, str | None], **values: object) -> None:
         """Report a finding whose fix applies ``changes`` (flag -> new flag, or None to remove it)."""
-        kept = [changes.get(f.text, f.text) for f in beta.flags if changes.get(f.text, f.text) is not None]
+        kept = [new for f in beta.flags if (new := changes.get(f.text, f.text)) is not None]
+        header = beta.flags[0].element is None  # one comma-separated header string
         edits = EditSet()
-        if not kept and beta.complete:
+        if not kept and beta.complete and (header or beta.hit.entry.value is beta.holder):
             self._remove_field(request, beta, edits)
-        elif beta.flags[0].element is None:  # one comma-separated header string
+        elif header:
             node = beta.flags[0].node
             separator = ", " if ", " in (literal_text(node) or "") else ","
-            edits.replace(node, with_text(node, separator.join(k for k in kept if k)))
+            edits.replace(node, with_text(node, separator.join(kept)))
         else:
             holder = beta.holder
             for flag in beta.flags:
@@ -44,6 +45,7 @@ class BetaFlagKind(RequestKind):
                     replacements=edits.replacements(), note=note, **values)
 
     def _remove_field(self, request: Request, flags: BetaFlags, edits: EditSet) -> None:
+        """Remove the whole argument or key that holds the flags (and an inline dict it leaves empty)."""
         view = request.resolver.view_at(request.args, flags.hit.path[:-1])
         assert isinstance(view, MappingView)
         remove_entry(edits, flags.hit.entry, view, prune=True)

@@ -142,9 +142,9 @@ class StopReasonDispatch(RuleKind):
             return
         values: list[str] = []
         for case in node.cases:
-            patterns = case.pattern.patterns if isinstance(case.pattern, cst.MatchOr) else [case.pattern]
+            patterns = [element.pattern for element in case.pattern.patterns] if isinstance(
+                case.pattern, cst.MatchOr) else [case.pattern]
             for pattern in patterns:
-                pattern = getattr(pattern, "pattern", pattern)
                 if isinstance(pattern, cst.MatchAs) and pattern.pattern is None and case.guard is None:
                     return  # case _: / case other:
                 if isinstance(pattern, cst.MatchValue):

@@ -37,7 +37,7 @@ class ToolKind(RuleKind):
             models = {model.key: model for runs_on in found for model in runs_on.models}
             return RunsOn(tuple(models.values()), all(runs_on.known for runs_on in found), target.name)
         models = {r.model.key: r.model for r in target.replace.values()}
-        return RunsOn(tuple(models.values()), False, target.name)
+        return RunsOn(tuple(models.values()), False, target.name, request=definition is not None and bool(requests))
 
     def newest(self, family: str, runs_on: RunsOn) -> ToolType | None:
         return self.ctx.data.tools.newest(family, list(runs_on.models))
@@ -49,7 +49,7 @@ class ToolVersion(ToolKind):
     the family every model it goes to accepts, with the name that type requires, in one edit."""
 
     PARAMS = {"family": FAMILY, "from_types": Param("str_list", required=True)}
-    MESSAGE_FIELDS = frozenset({"type", "new_type", "new_name", "model", "note"})
+    MESSAGE_FIELDS = frozenset({"type", "advice", "model", "note"})
 
     def __init__(self, spec, ctx) -> None:  # type: ignore[no-untyped-def]
         super().__init__(spec, ctx)
@@ -77,17 +77,17 @@ class ToolVersion(ToolKind):
         new = self.newest(self.params["family"], runs_on)
         values: dict[str, Any] = {"type": old, "model": runs_on.describe()}
         if new is None:
-            self.report(type_entry.value, safety="manual", new_type="?", new_name="?",
-                        note="; no version of this tool is accepted by all of them", **values)
+            self.report(type_entry.value, safety="manual", note="", **values,
+                        advice="no single version of this tool fits all of them: choose one per model")
             return
-        values.update(new_type=new.type, new_name=new.name)
+        values["advice"] = f'use `{{"type": "{new.type}", "name": "{new.name}"}}`'
         name_entry = view.get("name")
         name_node = name_entry.value if isinstance(name_entry, Entry) else None
         name = literal_text(name_node) if name_node is not None else None
         if not isinstance(type_entry.value, cst.SimpleString) or (
                 name != new.name and not isinstance(name_node, cst.SimpleString)):
             self.report(type_entry.value, safety="manual",
-                        note="; the type and name are not both string literals here: change them together", **values)
+                        note=" (the type and name are not both string literals here: change them together)", **values)
             return
         edits = EditSet()
         edits.replace(type_entry.value, with_text(type_entry.value, new.type))
