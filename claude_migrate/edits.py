@@ -64,7 +64,7 @@ def _separator(node: Container) -> cst.Comma:
     return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
 
 
-def remove(node: Container, element: Element) -> Container:
+def remove_element(node: Container, element: Element) -> Container:
     """Drop one element. Removing the last one, the element before it takes over the trailing comma and the
     closing layout, but keeps the comment of its own line (the removed line's comment goes with it)."""
     elements = list(elements_of(node))
@@ -95,33 +95,47 @@ def _with_closing_line(node: Container, line: cst.TrailingWhitespace) -> Contain
     return node
 
 
-def append(node: Container, element: Element) -> Container:
-    """Add an element at the end, keeping the container's layout (one per line stays one per line)."""
+def append_element(node: Container, element: Element) -> Container:
+    """Add an element at the end, keeping the container's layout (one per line stays one per line) and the
+    comment of the old last line on that line."""
     elements = list(elements_of(node))
     if not elements:
         return _with_elements(node, [element])
     last = elements[-1]
     separator = _separator(node)
     trailing = last.comma if isinstance(last.comma, cst.Comma) else None
-    if trailing is not None and isinstance(trailing.whitespace_after, cst.ParenthesizedWhitespace) and \
-            isinstance(separator.whitespace_after, cst.ParenthesizedWhitespace):
-        # keep a comment after the old last element on its line, give the new element the closing layout
-        layout = trailing.whitespace_after
-        separator = trailing.with_changes(whitespace_after=layout.with_changes(
-            last_line=separator.whitespace_after.last_line))
-        trailing = trailing.with_changes(whitespace_after=layout.with_changes(
-            first_line=cst.TrailingWhitespace(), empty_lines=()))
+    closing = last.whitespace_after_arg if isinstance(last, cst.Arg) else None
+    if isinstance(separator.whitespace_after, cst.ParenthesizedWhitespace):
+        plain = cst.TrailingWhitespace()
+        separator = separator.with_changes(whitespace_after=separator.whitespace_after.with_changes(
+            first_line=_last_line(node, trailing, closing), empty_lines=()))
+        node = _with_closing_line(node, plain)
+        if trailing is not None and isinstance(trailing.whitespace_after, cst.ParenthesizedWhitespace):
+            trailing = trailing.with_changes(whitespace_after=trailing.whitespace_after.with_changes(
+                first_line=plain, empty_lines=()))
+        if isinstance(closing, cst.ParenthesizedWhitespace):
+            closing = closing.with_changes(first_line=plain, empty_lines=())
     changes: dict[str, object] = {"comma": separator}
     new_changes: dict[str, object] = {"comma": trailing if trailing is not None else cst.MaybeSentinel.DEFAULT}
     if isinstance(last, cst.Arg) and isinstance(element, cst.Arg):
         changes["whitespace_after_arg"] = cst.SimpleWhitespace("")
-        new_changes["whitespace_after_arg"] = last.whitespace_after_arg
+        new_changes["whitespace_after_arg"] = closing
     elements[-1] = last.with_changes(**changes)
     elements.append(element.with_changes(**new_changes))
     return _with_elements(node, elements)
 
 
-def replace(node: Container, old: Element, new: Element) -> Container:
+def _last_line(node: Container, trailing: cst.Comma | None,
+               closing: cst.BaseParenthesizableWhitespace | None) -> cst.TrailingWhitespace:
+    """The end of the last element's line (its comment, if any), wherever libcst keeps it."""
+    for whitespace in (trailing.whitespace_after if trailing is not None else None, closing,
+                       *(getattr(node, name).whitespace_before for name in ("rbrace", "rbracket") if hasattr(node, name))):
+        if isinstance(whitespace, cst.ParenthesizedWhitespace):
+            return whitespace.first_line
+    return cst.TrailingWhitespace()
+
+
+def replace_element(node: Container, old: Element, new: Element) -> Container:
     elements = list(elements_of(node))
     index = index_of(node, old)
     elements[index] = new.with_changes(comma=old.comma)
@@ -197,12 +211,12 @@ class EditSet:
             for edit in self._edits[id(node)]:  # edits find elements by identity, so they go first
                 current = edit(current)
             inner = {id(child): build(child) for child in self._nodes if parent[id(child)] is node}
-            return current.visit(_Substitute(inner)) if inner else current  # type: ignore[return-value]
+            return current.visit(Substitute(inner)) if inner else current  # type: ignore[return-value]
 
         return tuple((node, build(node)) for node in self._nodes if parent[id(node)] is None)
 
 
-class _Substitute(cst.CSTTransformer):
+class Substitute(cst.CSTTransformer):
     """Replace nodes by identity, all in one traversal (a traversal rebuilds every node it passes)."""
 
     def __init__(self, mapping: dict[int, cst.CSTNode]) -> None:
@@ -230,6 +244,6 @@ def remove_entry(edits: EditSet, entry: Entry, view: MappingView, *, prune: bool
     container = entry.container
     if prune and view.parent is not None and view.container is container and len(elements_of(container)) == 1:
         parent = view.parent
-        edits.change(parent.container, lambda node: remove(node, parent.element))  # type: ignore[arg-type]
+        edits.change(parent.container, lambda node: remove_element(node, parent.element))  # type: ignore[arg-type]
     else:
-        edits.change(container, lambda node: remove(node, entry.element))  # type: ignore[arg-type]
+        edits.change(container, lambda node: remove_element(node, entry.element))  # type: ignore[arg-type]

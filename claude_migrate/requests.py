@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, ClassVar
+from typing import Any
 
 import libcst as cst
 
 from claude_migrate.bindings import Bindings, Scope
 from claude_migrate.botocore_check import ParamProblem, validate
 from claude_migrate.catalogue import Model
-from claude_migrate.kinds.base import Provider, RuleKind
+from claude_migrate.kinds.base import Provider
 from claude_migrate.providers import Imports
 from claude_migrate.strings import literal_text
 from claude_migrate.surfaces import KeyPath, Surface
+from claude_migrate.targets import Target
 from claude_migrate.values import (UNKNOWN, Entry, MappingView, PartialDict, Reached, Resolver, Unknown, Via,
                                    known_part)
 
@@ -75,6 +76,12 @@ class RunsOn:
             return f"the {self.target} target's models ({names})"
         return f"{names} of the {self.target} target (the request's model is not known statically)"
 
+    @classmethod
+    def whole_target(cls, target: Target, *, request: bool) -> RunsOn:
+        """Every model of the target: what a request (or other code) whose model is not known may run on."""
+        models = {replacement.model.key: replacement.model for replacement in target.replace.values()}
+        return cls(tuple(models.values()), False, target.name, request)
+
 
 @dataclass
 class Request:
@@ -82,7 +89,6 @@ class Request:
 
     call: cst.Call
     surface: Surface
-    scope: Scope
     args: MappingView
     resolver: Resolver
     runs_on: RunsOn | None  # None: the model is a static string naming no Claude model in the catalogue
@@ -201,7 +207,7 @@ class Requests(Provider):
             for call, scope in self._calls:
                 surface = self._surface(call, scope)
                 if surface is not None:
-                    request = Request(call, surface, scope, self.resolver.call_view(call, scope), self.resolver, None)
+                    request = Request(call, surface, self.resolver.call_view(call, scope), self.resolver, None)
                     request.runs_on = self._runs_on(request)
                     self._requests.append(request)
         return self._requests
@@ -270,8 +276,7 @@ class Requests(Provider):
                 return None
             replacement = target.replacement_for(model)
             return RunsOn((replacement.model if replacement else model,), True, target.name)
-        models = {r.model.key: r.model for r in target.replace.values()}
-        return RunsOn(tuple(models.values()), False, target.name)
+        return RunsOn.whole_target(target, request=True)
 
     def _model(self, text: str) -> Model | None:
         for hit in self.ctx.data.matcher.find(text):
@@ -297,37 +302,3 @@ def _service(call: cst.Call) -> str | None:
         if (arg.keyword is None and not arg.star) or (arg.keyword is not None and arg.keyword.value == "service_name"):
             return literal_text(arg.value)
     return None
-
-
-class RequestKind(RuleKind):
-    """A rule kind that checks each request; by default only requests that may go to a Claude model."""
-
-    REQUIRES = (Requests,)
-    CLAUDE_ONLY: ClassVar[bool] = True
-
-    def leave_Module(self, original_node: cst.Module) -> None:
-        for request in self.ctx.provider(Requests).all():
-            if request.runs_on is not None or not self.CLAUDE_ONLY:
-                self.check_request(request)
-
-    def check_request(self, request: Request) -> None:
-        raise NotImplementedError
-
-    def shared_note(self, *vias: Via) -> str:
-        names = self.ctx.provider(Requests).shared(tuple(binding for via in vias for binding in via))
-        if not names:
-            return ""
-        listed = ", ".join(f"`{name}`" for name in names)
-        return f"; {listed} is used by other code too, so the edit changes more than this request"
-
-
-class TargetKind(RequestKind):
-    """A request rule that depends on the model the request will run on after migration."""
-
-    def affected(self, request: Request, predicate: Callable[[Model], bool]) -> tuple[Model, ...]:
-        assert request.runs_on is not None
-        return tuple(model for model in request.runs_on.models if predicate(model))
-
-    def describe(self, request: Request, models: tuple[Model, ...]) -> str:
-        assert request.runs_on is not None
-        return request.runs_on.describe(models)

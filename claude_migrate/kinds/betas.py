@@ -3,9 +3,10 @@ InvokeModel ``anthropic_beta`` and Converse ``additionalModelRequestFields.anthr
 
 from __future__ import annotations
 
-from claude_migrate.edits import EditSet, remove, remove_entry, with_text
+from claude_migrate.edits import EditSet, remove_element, remove_entry, with_text
 from claude_migrate.kinds.base import Param, register
-from claude_migrate.requests import BetaFlags, Request, RequestKind
+from claude_migrate.kinds.request_kind import RequestKind
+from claude_migrate.requests import BetaFlags, Request
 from claude_migrate.strings import literal_text
 from claude_migrate.values import Entry, MappingView
 
@@ -37,7 +38,7 @@ class BetaFlagKind(RequestKind):
             for flag in beta.flags:
                 new = changes.get(flag.text, flag.text)
                 if new is None:
-                    edits.change(holder, lambda node, element=flag.element: remove(node, element))  # type: ignore[arg-type,misc]
+                    edits.change(holder, lambda node, element=flag.element: remove_element(node, element))  # type: ignore[arg-type,misc]
                 elif new != flag.text:
                     edits.replace(flag.node, with_text(flag.node, new))
         note = self.shared_note(beta.via)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from claude_migrate.kinds.base import Param, register
 from claude_migrate.kinds.request_keys import MoveRequestKey
-from claude_migrate.requests import Request, RequestKind
+from claude_migrate.kinds.request_kind import RequestKind
+from claude_migrate.requests import Request
 
 
 @register("botocore-validation")

@@ -10,10 +10,12 @@ from typing import Any
 
 import libcst as cst
 
-from claude_migrate.edits import EditSet, append, can_hold, entry_for, remove_entry, renamed, replace, string
+from claude_migrate.edits import (EditSet, append_element, can_hold, entry_for, remove_entry, renamed, replace_element,
+                                  string)
 from claude_migrate.errors import DataError
 from claude_migrate.kinds.base import Param, register
-from claude_migrate.requests import Request, RequestKind
+from claude_migrate.kinds.request_kind import RequestKind
+from claude_migrate.requests import Request
 from claude_migrate.surfaces import KeyPath
 from claude_migrate.values import Entry, MappingView
 from claude_migrate.yamlio import YamlMap
@@ -84,13 +86,13 @@ class MoveRequestKey(RequestKind):
         edits = EditSet()
         if view.container is entry.container and len(missing) == 1:
             new_element = renamed(entry.element, missing[0])
-            edits.change(view.container, lambda node: replace(node, entry.element, new_element))  # type: ignore[arg-type]
+            edits.change(view.container, lambda node: replace_element(node, entry.element, new_element))  # type: ignore[arg-type]
         else:
             value: cst.BaseExpression = entry.value
             for key in reversed(missing[1:]):
                 value = cst.Dict([cst.DictElement(string(key), value, whitespace_after_colon=cst.SimpleWhitespace(" "))])
             new_element = entry_for(view.container, missing[0], value)
-            edits.change(view.container, lambda node: append(node, new_element))  # type: ignore[arg-type]
+            edits.change(view.container, lambda node: append_element(node, new_element))  # type: ignore[arg-type]
             remove_entry(edits, entry, source_view, prune=view.container is not entry.container)
         note = self.shared_note(entry.via, view.via)
         self.report(entry.key_node, safety="unsafe" if note else "safe", replacements=edits.replacements(),

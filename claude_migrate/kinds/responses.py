@@ -7,7 +7,8 @@ import libcst as cst
 
 from claude_migrate.kinds.base import Param, RuleKind, register
 from claude_migrate.providers import Imports
-from claude_migrate.requests import Request, TargetKind
+from claude_migrate.kinds.request_kind import TargetKind
+from claude_migrate.requests import Request
 from claude_migrate.strings import literal_text
 from claude_migrate.values import Entry, MappingView
 

@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from claude_migrate.kinds.base import Param, register
-from claude_migrate.requests import BetaFlags, FieldHit, Request, RequestKind, TargetKind
+from claude_migrate.kinds.request_kind import RequestKind, TargetKind
+from claude_migrate.requests import BetaFlags, FieldHit, Request
 from claude_migrate.values import UNKNOWN, Entry, MappingView
 
 THINKING_ON = ("enabled", "adaptive")

@@ -36,8 +36,7 @@ class ToolKind(RuleKind):
         if found:
             models = {model.key: model for runs_on in found for model in runs_on.models}
             return RunsOn(tuple(models.values()), all(runs_on.known for runs_on in found), target.name)
-        models = {r.model.key: r.model for r in target.replace.values()}
-        return RunsOn(tuple(models.values()), False, target.name, request=definition is not None and bool(requests))
+        return RunsOn.whole_target(target, request=False)
 
     def newest(self, family: str, runs_on: RunsOn) -> ToolType | None:
         return self.ctx.data.tools.newest(family, list(runs_on.models))
