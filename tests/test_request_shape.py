@@ -69,3 +69,35 @@ def test_seed_scenario(tmp_path: Path) -> None:
     assert after.returncode == 1
     assert "CM201" not in after.stdout
     assert f"{path}:8:67: CM210 `inferenceConfig.maxTokens` (32000)" in after.stdout
+
+
+def test_rule_params_naming_unknown_data_are_errors_with_file_line_and_key(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "mine.yaml").write_text('''schema: 1
+rules:
+  - code: CM901
+    name: my-move
+    summary: Move a key.
+    severity: error
+    fix: safe
+    kind: move-request-key
+    params:
+      moves:
+        - "converze: inferenceConfig.thinking -> additionalModelRequestFields.thinking"
+    triggers: [thinking]
+    message: "{source}"
+    docs:
+      why: A typo in a surface name.
+      examples:
+        - before: "x = 1\\n"
+          after: "x = 1\\n"
+    sources: [https://example.invalid]
+''')
+    (tmp_path / "pyproject.toml").write_text('[tool.claude-migrate]\nextra-rule-dirs = ["rules"]\n')
+    (tmp_path / "app.py").write_text("x = 1\n")
+    result = run_cli("check", "app.py", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"claude-migrate: error: {rules / 'mine.yaml'}:10: key 'moves': unknown surface "
+                                     "'converze' (known: anthropic, converse, invoke-model, langchain-anthropic, "
+                                     "langchain-bedrock, langchain-bedrock-converse, litellm)")

@@ -13,7 +13,9 @@ import libcst as cst
 from claude_migrate.edits import (EditSet, append_element, can_hold, entry_for, remove_entry, renamed, replace_element,
                                   string)
 from claude_migrate.errors import DataError
+from claude_migrate.loading import load_rule_data
 from claude_migrate.kinds.base import Param, register
+from claude_migrate.kinds.param_checks import check_known
 from claude_migrate.kinds.request_kind import RequestKind
 from claude_migrate.requests import Request
 from claude_migrate.surfaces import KeyPath
@@ -52,6 +54,8 @@ class MoveRequestKey(RequestKind):
                 raise DataError(path, line, "moves", f"'{text}' is not 'surface: from.key -> to.key'")
             moves.append(Move(match["surface"], tuple(match["source"].split(".")),
                               tuple(match["destination"].split("."))))
+        check_known(params, path, "moves", (move.surface for move in moves), load_rule_data().surfaces.by_name,
+                    "surface")
         result["moves"] = tuple(moves)
         return result
 

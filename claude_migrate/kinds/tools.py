@@ -13,6 +13,8 @@ from claude_migrate.bindings import Bindings, Scope
 from claude_migrate.edits import EditSet, with_text
 from claude_migrate.errors import DataError
 from claude_migrate.kinds.base import Param, RuleKind, register
+from claude_migrate.kinds.param_checks import check_known
+from claude_migrate.loading import load_rule_data
 from claude_migrate.providers import Imports
 from claude_migrate.requests import Requests, RunsOn
 from claude_migrate.strings import literal_text
@@ -27,6 +29,14 @@ class ToolKind(RuleKind):
     """Shared logic: the tool version a target accepts for the models a definition will be sent to."""
 
     REQUIRES = (Requests,)
+
+    @classmethod
+    def check_params(cls, params: YamlMap | None, path: Path) -> dict[str, Any]:
+        result = super().check_params(params, path)
+        if "from_types" in result:
+            check_known(params, path, "from_types", result["from_types"], load_rule_data().tools.by_type,
+                        "tool type")
+        return result
 
     def runs_on(self, definition: cst.CSTNode | None) -> RunsOn:
         """The models a tool definition goes to: those of the requests that send it, else the whole target."""
@@ -155,6 +165,7 @@ class TypedToolParam(ToolKind):
                 line = params.line_of("classes") if params is not None else None
                 raise DataError(path, line, "classes", f"'{text}' is not 'ClassName: tool_type'")
             classes[match["cls"]] = match["type"]
+        check_known(params, path, "classes", classes.values(), load_rule_data().tools.by_type, "tool type")
         result["classes"] = classes
         return result
 
