@@ -135,13 +135,6 @@ def _last_line(node: Container, trailing: cst.Comma | None,
     return cst.TrailingWhitespace()
 
 
-def replace_element(node: Container, old: Element, new: Element) -> Container:
-    elements = list(elements_of(node))
-    index = index_of(node, old)
-    elements[index] = new.with_changes(comma=old.comma)
-    return _with_elements(node, elements)
-
-
 # -- new elements
 def quote_of(node: Container) -> str:
     """The quote character the keys of a dict literal use (double quotes when it has none)."""
@@ -174,12 +167,11 @@ def can_hold(container: Container, key: str) -> bool:
     return not isinstance(container, cst.Call) or key.isidentifier()
 
 
-def renamed(element: Element, key: str) -> Element:
-    if isinstance(element, cst.Arg):
-        return element.with_changes(keyword=cst.Name(key))
-    assert isinstance(element, cst.DictElement)
-    quote = element.key.quote[0] if isinstance(element.key, cst.SimpleString) else '"'
-    return element.with_changes(key=string(key, quote))
+def renamed_key(key: cst.BaseExpression, name: str) -> cst.BaseExpression:
+    """A dict key string (quotes kept) or a keyword argument's name, spelling ``name``."""
+    if isinstance(key, cst.SimpleString):
+        return with_text(key, name)
+    return cst.Name(name)
 
 
 # -- folding nested edits

@@ -10,8 +10,7 @@ from typing import Any
 
 import libcst as cst
 
-from claude_migrate.edits import (EditSet, append_element, can_hold, entry_for, remove_entry, renamed, replace_element,
-                                  string)
+from claude_migrate.edits import EditSet, append_element, can_hold, entry_for, remove_entry, renamed_key, string
 from claude_migrate.errors import DataError
 from claude_migrate.loading import load_rule_data
 from claude_migrate.kinds.base import Param, register
@@ -89,8 +88,7 @@ class MoveRequestKey(RequestKind):
         assert view is not None
         edits = EditSet()
         if view.container is entry.container and len(missing) == 1:
-            new_element = renamed(entry.element, missing[0])
-            edits.change(view.container, lambda node: replace_element(node, entry.element, new_element))  # type: ignore[arg-type]
+            edits.replace(entry.key_node, renamed_key(entry.key_node, missing[0]))
         else:
             value: cst.BaseExpression = entry.value
             for key in reversed(missing[1:]):
