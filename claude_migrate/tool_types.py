@@ -33,9 +33,6 @@ class ToolTypes:
                     if t.family == family and models and all(t.accepted_by(m) for m in models)]
         return accepted[-1] if accepted else None
 
-    def by_beta(self, beta: str) -> list[ToolType]:
-        return [t for t in self.by_type.values() if t.beta == beta]
-
 
 def load_tool_types(path: Path, catalogue: Catalogue) -> ToolTypes:
     raw = load_yaml(path)

@@ -105,7 +105,6 @@ class MappingView:
     container: cst.Dict | cst.Call
     entries: dict[str, Entry]
     complete: bool
-    scope: Scope
     via: Via
     parent: Entry | None = None
 
@@ -122,6 +121,7 @@ class Resolver:
     def __init__(self, bindings: Bindings, imports: ImportTable) -> None:
         self.bindings = bindings
         self.imports = imports
+        self._expanding: set[int] = set()  # literals being expanded, so ``A = {**B}; B = {**A}`` ends
 
     def follow(self, reached: Reached, *, through_json: bool = True) -> Reached:
         """Through names assigned exactly once (and, for the mapping it encodes, ``json.dumps(x)``) to the
@@ -151,12 +151,18 @@ class Resolver:
         """The mapping an expression evaluates to, or None when it is not a statically known mapping."""
         target = self.follow(reached)
         inline_parent = parent if parent is not None and target.node is parent.value else None
-        if isinstance(target.node, cst.Dict):
-            return self._dict_view(target, inline_parent)
-        if self.is_dict_call(target.node):
-            assert isinstance(target.node, cst.Call)
-            return self.call_view(target.node, target.scope, target.via, inline_parent, positional_mapping=True)
-        return None
+        if id(target.node) in self._expanding:
+            return None
+        self._expanding.add(id(target.node))
+        try:
+            if isinstance(target.node, cst.Dict):
+                return self._dict_view(target, inline_parent)
+            if self.is_dict_call(target.node):
+                assert isinstance(target.node, cst.Call)
+                return self.call_view(target.node, target.scope, target.via, inline_parent, positional_mapping=True)
+            return None
+        finally:
+            self._expanding.discard(id(target.node))
 
     def _dict_view(self, target: Reached, parent: Entry | None) -> MappingView:
         node = target.node
@@ -173,7 +179,7 @@ class Resolver:
                 continue
             entries.pop(key, None)
             entries[key] = Entry(key, element, node, target.scope, target.via)
-        return MappingView(node, entries, complete, target.scope, target.via, parent)
+        return MappingView(node, entries, complete, target.via, parent)
 
     def call_view(self, call: cst.Call, scope: Scope, via: Via = (), parent: Entry | None = None,
                   positional_mapping: bool = False) -> MappingView:
@@ -188,7 +194,7 @@ class Resolver:
                 entries[arg.keyword.value] = Entry(arg.keyword.value, arg, call, scope, via)
             elif positional_mapping and not arg.star:
                 complete &= self._merge_splat(entries, Reached(arg.value, scope, via))
-        return MappingView(call, entries, complete, scope, via, parent)
+        return MappingView(call, entries, complete, via, parent)
 
     def _merge_splat(self, entries: dict[str, Entry], reached: Reached) -> bool:
         view = self.mapping(reached)
@@ -199,7 +205,7 @@ class Resolver:
             entries[key] = entry
         return view.complete
 
-    def view_at(self, view: MappingView, path: Via) -> MappingView | None | Unknown:
+    def view_at(self, view: MappingView, path: tuple[str, ...]) -> MappingView | None | Unknown:
         """The mapping at a dotted path below ``view``; None when certainly absent, UNKNOWN when unknowable."""
         current = view
         for key in path:
@@ -212,7 +218,7 @@ class Resolver:
             current = inner
         return current
 
-    def walk(self, view: MappingView, path: Via) -> Entry | None | Unknown:
+    def walk(self, view: MappingView, path: tuple[str, ...]) -> Entry | None | Unknown:
         """The entry at a dotted path below ``view``; None when certainly absent, UNKNOWN when unknowable."""
         parent = self.view_at(view, path[:-1])
         return parent.get(path[-1]) if isinstance(parent, MappingView) else parent
@@ -221,18 +227,22 @@ class Resolver:
     def sequence(self, reached: Reached) -> list[Reached] | None:
         """The elements of a list or tuple literal (through names and ``*`` of known sequences), else None."""
         target = self.follow(reached)
-        if not isinstance(target.node, (cst.List, cst.Tuple)):
+        if not isinstance(target.node, (cst.List, cst.Tuple)) or id(target.node) in self._expanding:
             return None
-        result: list[Reached] = []
-        for element in target.node.elements:
-            if isinstance(element, cst.StarredElement):
-                inner = self.sequence(Reached(element.value, target.scope, target.via))
-                if inner is None:
-                    return None
-                result.extend(inner)
-            else:
-                result.append(Reached(element.value, target.scope, target.via))
-        return result
+        self._expanding.add(id(target.node))
+        try:
+            result: list[Reached] = []
+            for element in target.node.elements:
+                if isinstance(element, cst.StarredElement):
+                    inner = self.sequence(Reached(element.value, target.scope, target.via))
+                    if inner is None:
+                        return None
+                    result.extend(inner)
+                else:
+                    result.append(Reached(element.value, target.scope, target.via))
+            return result
+        finally:
+            self._expanding.discard(id(target.node))
 
     # -- plain values
     def value(self, reached: Reached, depth: int = 0) -> Any:

@@ -14,18 +14,20 @@ from claude_migrate.engine import Analyzer
 from claude_migrate.loading import load_all_rules, load_rule_data
 
 
-def findings(source: str, *codes: str, target: str = "claude-4-5") -> list[tuple[int, str]]:
+def analyzer(codes: tuple[str, ...]) -> Analyzer:
+    """The engine with only the given rules, migrating to claude-4-5."""
     data = load_rule_data()
     rules = [rule for rule in load_all_rules() if rule.code in codes]
-    options = RunOptions(target=data.targets.get(target), as_of=datetime.date.fromisoformat(AS_OF))
-    return [(f.start.line, f.code) for f in Analyzer(data, rules, options).check("t.py", textwrap.dedent(source))]
+    return Analyzer(data, rules, RunOptions(target=data.targets.get("claude-4-5"),
+                                            as_of=datetime.date.fromisoformat(AS_OF)))
+
+
+def findings(source: str, *codes: str) -> list[tuple[int, str]]:
+    return [(f.start.line, f.code) for f in analyzer(codes).check("t.py", textwrap.dedent(source))]
 
 
 def fixed(source: str, *codes: str) -> str:
-    data = load_rule_data()
-    rules = [rule for rule in load_all_rules() if rule.code in codes]
-    options = RunOptions(target=data.targets.get("claude-4-5"), as_of=datetime.date.fromisoformat(AS_OF))
-    return Analyzer(data, rules, options).fix("t.py", textwrap.dedent(source), frozenset({"safe"})).text
+    return analyzer(codes).fix("t.py", textwrap.dedent(source), frozenset({"safe"})).text
 
 
 BUDGET = '''\
@@ -157,3 +159,17 @@ def test_move_keeps_comments_and_layout() -> None:
         },
     )
     ''')
+
+
+def test_cycles_end_as_unknown() -> None:
+    source = '''\
+    import anthropic
+
+    A = {**B}
+    B = {"max_tokens": 100, **A}
+    L = [*M]
+    M = [*L]
+    anthropic.Anthropic().messages.create(model="claude-sonnet-4-5", messages=L, tools=M, top_k=3,
+                                          thinking={"type": "enabled", "budget_tokens": 2000}, **A)
+    '''
+    assert findings(source, "CM210", "CM221", "CM403") == [(7, "CM221")]
