@@ -55,7 +55,6 @@ class ThinkingBudgetVsMaxTokens(RequestKind):
         self.report(budget_entry.key_node, max_tokens_field=max_hit.label, max_tokens=shown(max_tokens),
                     budget=shown(budget))
 
-
     def _may_interleave(self, request: Request) -> bool:
         """True when the request enables interleaved thinking, or its beta flags cannot be known."""
         flags = request.beta_flags()
