@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from claude_migrate.catalogue import Catalogue
 from claude_migrate.model_ids import IdMatcher
+from claude_migrate.surfaces import Surfaces
 from claude_migrate.targets import RegionPrefixes, Target, Targets
+from claude_migrate.tool_types import ToolTypes
 
 if TYPE_CHECKING:
     from claude_migrate.bedrock_snapshot import BedrockSnapshot
@@ -19,12 +21,14 @@ P = TypeVar("P", bound="Provider")
 
 @dataclass(frozen=True)
 class RuleData:
-    """The loaded data every file shares: catalogue, targets, region map and the ID matcher."""
+    """The loaded data every file shares: catalogue, targets, region map, ID matcher, request surfaces, tools."""
 
     catalogue: Catalogue
     targets: Targets
     regions: RegionPrefixes
     matcher: IdMatcher
+    surfaces: Surfaces
+    tools: ToolTypes
 
 
 @dataclass(frozen=True)

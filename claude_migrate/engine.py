@@ -9,6 +9,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from claude_migrate.context import FileContext, RuleData, RunOptions
+from claude_migrate.edits import Substitute
 from claude_migrate.findings import Edit, Finding, Fix, Position
 from claude_migrate.kinds import KIND_REGISTRY
 from claude_migrate.kinds.base import Provider, RawFinding
@@ -136,7 +137,7 @@ class Analyzer:
             if not chosen:
                 return FixOutcome(current, analysis.findings, fixed)
             mapping = {id(old): new for index in chosen for old, new in analysis.raw[index].replacements}
-            updated = module.visit(_Replacer(mapping)).code
+            updated = module.visit(Substitute(mapping)).code
             if original_parses and not _python_parses(updated):
                 raise SourceError("a fix produced code that does not parse; the file was left unchanged")
             fixed.extend(analysis.findings[index] for index in chosen)
@@ -156,12 +157,3 @@ def _non_overlapping(analysis: Analysis, safeties: frozenset[str]) -> list[int]:
         taken.extend(spans)
         chosen.append(index)
     return chosen
-
-
-class _Replacer(cst.CSTTransformer):
-    def __init__(self, mapping: dict[int, cst.CSTNode]) -> None:
-        super().__init__()
-        self.mapping = mapping
-
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
-        return self.mapping.get(id(original_node), updated_node)

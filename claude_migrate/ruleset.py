@@ -24,6 +24,7 @@ class Example:
     target: str | None
     unsafe_fixes: bool
     settings: dict[str, str]
+    needs_bedrock_answer: bool = False  # reports only with --bedrock-live/--bedrock-snapshot
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def _examples(fields: Fields) -> tuple[Example, ...]:
     result = []
     for index, item in enumerate(docs_fields.any("examples") or []):
         ex = Fields(item, f"docs example {index + 1}", allowed={"before", "after", "target", "unsafe_fixes",
-                                                               "bedrock_region", "bedrock_profile_prefix"})
+                                                               "bedrock_region", "bedrock_profile_prefix",
+                                                               "needs_bedrock_answer"})
         settings = {key: ex.str(key) for key in ("bedrock_region", "bedrock_profile_prefix") if ex.str(key)}
         result.append(Example(
             before=ex.str("before", required=True),
@@ -74,6 +76,7 @@ def _examples(fields: Fields) -> tuple[Example, ...]:
             target=ex.str("target"),
             unsafe_fixes=ex.bool("unsafe_fixes", default=False),
             settings=settings,
+            needs_bedrock_answer=ex.bool("needs_bedrock_answer", default=False),
         ))
     if not result:
         raise docs.error("examples", "every rule needs at least one before/after example")

@@ -34,7 +34,7 @@ class YamlList(list):  # type: ignore[type-arg]
 
 
 def _loader_for(path: Path) -> type[yaml.SafeLoader]:
-    class LocatingLoader(yaml.SafeLoader):
+    class LocatingLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> YamlMap:  # type: ignore[override]
             result = YamlMap()
             result.path, result.line, result.key_lines = path, node.start_mark.line + 1, {}

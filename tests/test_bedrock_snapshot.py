@@ -147,10 +147,11 @@ def test_fix_with_a_saved_snapshot_through_the_cli(tmp_path: Path) -> None:
 
 
 def test_without_the_flags_boto3_is_never_imported(tmp_path: Path) -> None:
+    """botocore may load its service model offline to validate Converse requests; boto3 (clients) never loads."""
     path = tmp_path / "app.py"
     path.write_text(HAIKU_IN_TOKYO)
     probe = ("import sys\nfrom claude_migrate.cli import app\ntry:\n    app(sys.argv[1:])\nexcept SystemExit:\n"
-             "    pass\nprint('boto3' in sys.modules, 'botocore' in sys.modules, file=sys.stderr)\n")
+             "    pass\nprint('boto3' in sys.modules, 'botocore.client' in sys.modules, file=sys.stderr)\n")
     for args in (["check", "--as-of", AS_OF, str(path)], ["models", "--as-of", AS_OF]):
         result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=60)
         assert result.stderr.splitlines()[-1] == "False False", result.stderr
