@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 SEVERITIES = ("error", "warning", "info")
+SAFETY_ORDER = ("safe", "unsafe", "manual")
+
+
+def weakest(*safeties: str) -> str:
+    """The least safe of several fix safeties: a report can lower a rule's safety, never raise it."""
+    return max(safeties, key=SAFETY_ORDER.index)
 
 
 @dataclass(frozen=True, order=True)
