@@ -3,38 +3,27 @@
 from __future__ import annotations
 
 import datetime
-import difflib
-import traceback
+import os
+import sys
+import time
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 
+from claude_migrate import __version__, cache, rulecache
+from claude_migrate.cache import ResultCache, StatIndex
 from claude_migrate.catalogue import Platform
 from claude_migrate.config import Settings
 from claude_migrate.context import RuleData, RunOptions
-from claude_migrate.discovery import discover
-from claude_migrate.engine import Analyzer, FixedPointError, SourceError
+from claude_migrate.discovery import Discovered, discover
 from claude_migrate.errors import UsageError
 from claude_migrate.findings import Finding
-from claude_migrate.loading import load_all_rules, load_rule_data
+from claude_migrate.processing import RunPlan
+from claude_migrate.progress import Progress
+from claude_migrate.results import FileResult, Mode, RunStats
 from claude_migrate.ruleset import RuleSpec
-from claude_migrate.source import ReadError, WriteError, read_source, write_atomically
+from claude_migrate.scheduler import Scheduler
 
-
-class Mode(str, Enum):
-    CHECK = "check"
-    FIX = "fix"
-    DIFF = "diff"
-
-
-@dataclass
-class FileResult:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    fixed: list[Finding] = field(default_factory=list)
-    error: str | None = None
-    diff: str = ""
-    changed: bool = False
+__all__ = ["FileResult", "Mode", "RunResult", "RunStats", "run", "select_rules", "target_warnings"]
 
 
 @dataclass
@@ -42,6 +31,7 @@ class RunResult:
     files: list[FileResult]
     rules: list[RuleSpec]
     warnings: list[str]
+    stats: RunStats = field(default_factory=RunStats)
 
     @property
     def findings(self) -> list[Finding]:
@@ -90,59 +80,52 @@ def target_warnings(data: RuleData, options: RunOptions) -> list[str]:
     return [f"target {options.target.name}: {'; '.join(dict.fromkeys(lines))}. {advice}"]
 
 
-def _diff(path: str, before: str, after: str) -> str:
-    return "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                        fromfile=f"a/{path}", tofile=f"b/{path}"))
-
-
-def process_file(path: Path, analyzer: Analyzer, triggers: tuple[bytes, ...], mode: Mode,
-                 safeties: frozenset[str], debug: bool = False) -> FileResult:
-    """Check or fix one file; every failure becomes a one-line error on the result, never an exception."""
-    name = str(path)
-    result = FileResult(name)
-    try:
-        source = read_source(path)
-        if not any(token in source.raw for token in triggers):
-            return result
-        if mode is Mode.CHECK:
-            result.findings = analyzer.check(name, source.text)
-            return result
-        outcome = analyzer.fix(name, source.text, safeties)
-        result.findings, result.fixed = outcome.remaining, outcome.fixed
-        if outcome.text != source.text:
-            result.changed = True
-            if mode is Mode.DIFF:
-                result.diff = _diff(name, source.text, outcome.text)
-            else:
-                write_atomically(source, source.encode(outcome.text))
-    except (ReadError, SourceError, WriteError, FixedPointError) as exc:
-        result = FileResult(name, error=str(exc))
-    except RecursionError:
-        result = FileResult(name, error="nesting too deep to analyse")
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop a run over ten thousand
-        detail = traceback.format_exc() if debug else f"{type(exc).__name__}: {exc}"
-        result = FileResult(name, error=f"internal error ({detail}); please report it")
-    return result
+def _caches(base: Path, rules_key: str, plan: RunPlan, discovered: Discovered
+            ) -> tuple[ResultCache | None, StatIndex | None]:
+    """The result cache for this run's settings, and the stat index when a directory is walked."""
+    folder = cache.prepare(base)
+    if folder is None:
+        return None, None
+    options = plan.options
+    settings = [__version__, sys.version_info[:2], rules_key, [rule.code for rule in plan.rules],
+                options.target.name, options.as_of, options.bedrock_region, options.bedrock_profile_prefix]
+    action = "check" if plan.mode is Mode.CHECK else ["fix", sorted(plan.safeties)]
+    results = ResultCache(folder, cache.fingerprint(*settings, action), cache.fingerprint(*settings, "check"))
+    triggers = [plan.code_triggers, plan.config_triggers]
+    index = StatIndex(folder, cache.fingerprint(__version__, *triggers)) if discovered.roots else None
+    return results, index
 
 
 def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool = False,
-        as_of: datetime.date | None = None, debug: bool = False) -> RunResult:
-    data = load_rule_data()
-    rules = select_rules(load_all_rules(settings.extra_rule_dirs), settings.select, settings.ignore)
+        as_of: datetime.date | None = None, debug: bool = False, jobs: int | None = None,
+        use_cache: bool = True, progress: bool = False) -> RunResult:
+    """Check or fix ``paths``; ``jobs`` processes (default: one per CPU) parse what the cache cannot answer.
+
+    Results are sorted by path, so they are the same whatever the job count and the order of ``paths``.
+    """
+    started = time.perf_counter()
+    loaded = rulecache.load(settings.extra_rule_dirs, use_cache)
+    data = loaded.data
+    rules = select_rules(loaded.rules, settings.select, settings.ignore)
     options = RunOptions(
         target=data.targets.get(settings.target),
         as_of=as_of or datetime.date.today(),
         bedrock_region=settings.bedrock_region,
         bedrock_profile_prefix=settings.bedrock_profile_prefix,
     )
-    analyzer = Analyzer(data, rules, options)
-    triggers = tuple(sorted({token.encode() for rule in rules for token in rule.triggers}))
     base = settings.config_path.parent if settings.config_path else Path.cwd()
-    discovered = discover(paths, list(settings.exclude), base)
-    results = [FileResult(str(p), error="no such file or directory") for p in discovered.missing]
+    discovered = discover(paths, list(settings.exclude), base, settings.file_types)
     safeties = frozenset({"safe", "unsafe"} if unsafe_fixes else {"safe"})
-    results.extend(process_file(p, analyzer, triggers, mode, safeties, debug) for p in discovered.files)
+    plan = RunPlan(data, tuple(rules), options, mode, safeties, debug)
+    result_cache, index = _caches(base, loaded.key, plan, discovered) if use_cache else (None, None)
+    scheduler = Scheduler(plan, result_cache, index, jobs or os.cpu_count() or 1, Progress.for_run(progress))
+    results = scheduler.run(discovered.files)
+    if index is not None:
+        index.save(discovered.roots)
+    missing = [FileResult(str(p), error="no such file or directory") for p in discovered.missing]
+    results = sorted([*missing, *results], key=lambda result: result.path.split(os.sep))
     kinds_found = {f.code for r in results for f in (*r.findings, *r.fixed)}
     replacing = any(rule.kind == "outdated-model-id" and rule.code in kinds_found for rule in rules)
     warnings = target_warnings(data, options) if replacing else []
-    return RunResult(results, rules, warnings)
+    scheduler.stats.seconds = time.perf_counter() - started
+    return RunResult(results, rules, warnings, scheduler.stats)

@@ -44,6 +44,9 @@ Prefix = Annotated[Optional[str], typer.Option(help="Cross-Region profile prefix
 Statistics = Annotated[bool, typer.Option("--statistics", help="Print counts per rule instead of findings.")]
 ExitZero = Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when findings remain.")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
+Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1,
+                                             help="Processes that parse files (default: the CPU count).")]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write .claude_migrate_cache/.")]
 
 
 def _fail(message: str) -> None:
@@ -64,8 +67,9 @@ def _as_of(value: str | None) -> datetime.date | None:
 def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, select: list[str] | None,
              ignore: list[str] | None, output_format: OutputFormat, config: Path | None, as_of: str | None,
              bedrock_region: str | None, bedrock_profile_prefix: str | None, statistics: bool,
-             exit_zero: bool, debug: bool, unsafe_fixes: bool = False) -> None:
-    from claude_migrate import api, report
+             exit_zero: bool, debug: bool, unsafe_fixes: bool = False, jobs: int | None = None,
+             no_cache: bool = False) -> None:
+    from claude_migrate import api, report, runsummary
     from claude_migrate.config import Settings, find_config, load_settings
 
     mode = api.Mode(mode_name)
@@ -78,7 +82,8 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
         settings = load_settings(config_path) if config_path else Settings()
         settings = settings.override(target=target, select=_codes(select), ignore=_codes(ignore),
                                      bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix)
-        result = api.run(chosen_paths, settings, mode, unsafe_fixes=unsafe_fixes, as_of=date, debug=debug)
+        result = api.run(chosen_paths, settings, mode, unsafe_fixes=unsafe_fixes, as_of=date, debug=debug,
+                         jobs=jobs, use_cache=not no_cache, progress=True)
     except UsageError as exc:
         _fail(str(exc))
         return
@@ -95,6 +100,8 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
         typer.echo(f"warning: {warning}", err=True)
     for line in report.summary_lines(result, mode):
         print(line, file=summary_stream)
+    for line in runsummary.scale_lines(result):
+        typer.echo(line, err=True)
     pending = bool(result.findings) or (mode is api.Mode.DIFF and any(f.changed for f in result.files))
     if result.errors:
         raise typer.Exit(1)
@@ -105,11 +112,12 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
 def check(paths: Paths = None, target: Target = None, select: Select = None, ignore: Ignore = None,
           output_format: Format = OutputFormat.text, config: Config = None, as_of: AsOf = None,
           bedrock_region: Region = None, bedrock_profile_prefix: Prefix = None, statistics: Statistics = False,
-          exit_zero: ExitZero = False, debug: Debug = False) -> None:
+          exit_zero: ExitZero = False, debug: Debug = False, jobs: Jobs = None, no_cache: NoCache = False) -> None:
     """Report findings; exit 1 when any remain."""
     _execute("check", paths, target=target, select=select, ignore=ignore, output_format=output_format,
              config=config, as_of=as_of, bedrock_region=bedrock_region,
-             bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero, debug=debug)
+             bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero, debug=debug,
+             jobs=jobs, no_cache=no_cache)
 
 
 @app.command()
@@ -119,12 +127,25 @@ def fix(paths: Paths = None, target: Target = None, select: Select = None, ignor
         exit_zero: ExitZero = False, debug: Debug = False,
         unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply unsafe fixes.")] = False,
         diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff and write nothing.")] = False,
-        ) -> None:
+        jobs: Jobs = None, no_cache: NoCache = False) -> None:
     """Apply safe fixes (and unsafe ones with --unsafe-fixes); report what remains."""
     _execute("diff" if diff else "fix", paths, target=target, select=select, ignore=ignore,
              output_format=output_format, config=config, as_of=as_of, bedrock_region=bedrock_region,
              bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero,
-             debug=debug, unsafe_fixes=unsafe_fixes)
+             debug=debug, unsafe_fixes=unsafe_fixes, jobs=jobs, no_cache=no_cache)
+
+
+@app.command()
+def clean(config: Config = None) -> None:
+    """Remove the result cache (.claude_migrate_cache/ at the project root) and the cached rule data."""
+    from claude_migrate import cache, rulecache
+    from claude_migrate.config import find_config
+
+    config_path = config or find_config(Path.cwd())
+    root = config_path.parent if config_path else Path.cwd()
+    removed = cache.clean(root)
+    rulecache.clean()
+    typer.echo(f"Removed {root / cache.CACHE_DIR}." if removed else f"No cache at {root / cache.CACHE_DIR}.")
 
 
 def _load_rules() -> list:  # type: ignore[type-arg]
@@ -175,4 +196,13 @@ def main_options(version: Annotated[bool, typer.Option("--version", callback=_ve
 
 
 def main() -> None:
+    # typer spends about 0.2 s setting up its parameters before a command runs. The pre-commit hook's
+    # plain `check FILE...` (and `fix FILE...`) has no options to parse, so it calls the command directly.
+    args = sys.argv[1:]
+    if args[:1] in (["check"], ["fix"]) and not any(arg.startswith("-") for arg in args[1:]):
+        command = check if args[0] == "check" else fix
+        try:
+            command([Path(arg) for arg in args[1:]] or None)
+        except typer.Exit as done:
+            sys.exit(done.exit_code)
     app()

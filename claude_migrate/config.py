@@ -10,6 +10,7 @@ from typing import Any
 
 from claude_migrate.catalogue import PROFILE_PREFIXES
 from claude_migrate.errors import DataError
+from claude_migrate.filetypes import FILE_TYPES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -17,7 +18,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 SECTION = "tool.claude-migrate"
-KEYS = ("target", "select", "ignore", "exclude", "bedrock-region", "bedrock-profile-prefix", "extra-rule-dirs")
+KEYS = ("target", "select", "ignore", "exclude", "bedrock-region", "bedrock-profile-prefix", "extra-rule-dirs",
+        "file-types")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Settings:
     bedrock_region: str | None = None
     bedrock_profile_prefix: str | None = None
     extra_rule_dirs: tuple[Path, ...] = ()
+    file_types: tuple[str, ...] = FILE_TYPES
     config_path: Path | None = None
     origins: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -86,6 +89,12 @@ def load_settings(path: Path) -> Settings:
     if "extra-rule-dirs" in section:
         values["extra_rule_dirs"] = tuple(path.parent / d for d in _strings(path, text, "extra-rule-dirs",
                                                                              section["extra-rule-dirs"]))
+    if "file-types" in section:
+        values["file_types"] = _strings(path, text, "file-types", section["file-types"])
+        unknown = [kind for kind in values["file_types"] if kind not in FILE_TYPES]
+        if unknown:
+            raise DataError(path, _key_line(text, "file-types"), "file-types",
+                            f"'{unknown[0]}' is not one of: {', '.join(FILE_TYPES)}")
     prefix = values.get("bedrock_profile_prefix")
     if prefix is not None and prefix not in PROFILE_PREFIXES:
         raise DataError(path, _key_line(text, "bedrock-profile-prefix"), "bedrock-profile-prefix",

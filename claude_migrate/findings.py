@@ -47,3 +47,28 @@ class Finding:
     @property
     def sort_key(self) -> tuple[str, str, Position, str]:
         return (self.path, self.location_prefix, self.start, self.code)
+
+
+MAX_FIX_PASSES = 10
+
+
+@dataclass
+class FixOutcome:
+    text: str
+    remaining: list[Finding]
+    fixed: list[Finding]
+
+
+def choose_fixes(findings: list[Finding], safeties: frozenset[str]) -> list[int]:
+    """Indexes of the findings whose fixes one pass applies: allowed safety, no edit overlapping an earlier one."""
+    taken: list[tuple[Position, Position]] = []
+    chosen = []
+    for index, finding in enumerate(findings):
+        if finding.fix is None or finding.fix.safety not in safeties:
+            continue
+        spans = [(edit.start, edit.end) for edit in finding.fix.edits]
+        if any(start < other_end and other_start < end for start, end in spans for other_start, other_end in taken):
+            continue
+        taken.extend(spans)
+        chosen.append(index)
+    return chosen

@@ -1,0 +1,35 @@
+"""What a run does to each file (check, fix, diff) and what it found there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from claude_migrate.findings import Finding
+
+
+class Mode(str, Enum):
+    CHECK = "check"
+    FIX = "fix"
+    DIFF = "diff"
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    fixed: list[Finding] = field(default_factory=list)
+    error: str | None = None
+    diff: str = ""
+    changed: bool = False
+
+
+@dataclass
+class RunStats:
+    """How much work a run did: what the summary line reports and the benchmark reads."""
+
+    scanned: int = 0  # files looked at (read, or known unchanged from the stat index)
+    candidates: int = 0  # files holding a trigger token
+    parsed: int = 0  # candidates analysed in this run
+    cached: int = 0  # candidates whose results came from the cache
+    seconds: float = 0.0
