@@ -6,7 +6,7 @@ parses nothing.
   date, Region settings, check or fix). Entries are JSON and hold no path, so they can be trusted only
   as data: a corrupt or foreign entry is a miss, never a crash, and never runs code.
 - A stat index maps each walked file's path, size, times and inode to its content hash (or to "holds
-  no trigger token"), so that an unchanged file is not even read. As in git, a file changed within
+  no trigger token"), so that an unchanged file is not even read. As in git, a file modified within
   the last two seconds is not indexed: a second write in the same clock tick would not change its stat.
 - Every write goes to a temporary file renamed into place, so readers never see half an entry.
 """
@@ -177,7 +177,8 @@ class StatIndex:
         return None
 
     def record(self, path: str, stat: os.stat_result, content: str) -> None:
-        if self.now - max(stat.st_mtime_ns, stat.st_ctime_ns) < RACY_NS:
+        self.seen.add(path)
+        if self.now - stat.st_mtime_ns < RACY_NS:
             self.entries.pop(path, None)  # too fresh to trust its stat next time
             return
         self.entries[path] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, content]

@@ -29,7 +29,9 @@ class RunStats:
     """How much work a run did: what the summary line reports and the benchmark reads."""
 
     scanned: int = 0  # files looked at (read, or known unchanged from the stat index)
+    unread: int = 0  # files the stat index showed unchanged since the last run, so not read at all
     candidates: int = 0  # files holding a trigger token
     parsed: int = 0  # candidates analysed in this run
     cached: int = 0  # candidates whose results came from the cache
+    processes: int = 0  # processes that parsed: 1 in this process, else the workers used
     seconds: float = 0.0

@@ -13,8 +13,10 @@ def scale_lines(result: RunResult) -> list[str]:
     if stats.scanned <= 1:
         return []
     changed = sum(1 for file in result.files if file.changed)
-    lines = [f"Scanned {stats.scanned} files in {stats.seconds:.2f} s: {stats.candidates} candidates, "
-             f"{stats.parsed} parsed, {stats.cached} from cache, {changed} changed."]
+    unread = f" ({stats.unread} unchanged since the last run, not read)" if stats.unread else ""
+    processes = f" by {stats.processes} process{'es' if stats.processes > 1 else ''}" if stats.parsed else ""
+    lines = [f"Scanned {stats.scanned} files in {stats.seconds:.2f} s{unread}: {stats.candidates} candidates, "
+             f"{stats.parsed} parsed{processes}, {stats.cached} from cache, {changed} changed."]
     found = Counter(f.code for f in result.findings)
     fixed = Counter(f.code for f in result.fixed)
     if found or fixed:

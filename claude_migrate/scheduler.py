@@ -86,6 +86,7 @@ class Scheduler:
                 self._done([self.processor.process(path, file_type)], len(files))
             for future in as_completed(self.chunks):
                 self._done(self._chunk_results(future), len(files))
+            self.stats.processes = min(self.jobs, len(self.chunks)) if self.pool else int(bool(self.stats.parsed))
         finally:
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
@@ -136,9 +137,11 @@ class Scheduler:
         """Prefilter one file and answer it from the cache, or queue it for analysis."""
         known = self._known(path, absolute) if self.index is not None else None
         if known == "":
+            self.stats.unread += 1
             return  # unchanged since a run that found no trigger token in it
         if known and self.cache is not None and (outcome := self.cache.get(known)) is not None:
             if outcome.text is None or self.plan.mode is Mode.CHECK:
+                self.stats.unread += 1
                 self.stats.candidates += 1
                 self._from_cache(path, outcome, file_type, None)
                 return
