@@ -14,10 +14,10 @@ parses nothing.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -39,9 +39,13 @@ def fingerprint(*parts: object) -> str:
     return hashlib.blake2b(json.dumps(parts, sort_keys=True, default=str).encode(), digest_size=12).hexdigest()
 
 
+_TEMP_NAMES = itertools.count()
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` in one rename; errors are the caller's to ignore (a cache write may fail)."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    temp = path.with_name(f".tmp-{os.getpid()}-{next(_TEMP_NAMES)}-{path.name}")
+    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

@@ -8,8 +8,6 @@ write). libcst is imported on the first Python file or notebook, never for confi
 
 from __future__ import annotations
 
-import difflib
-import traceback
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -80,6 +78,8 @@ def decode_as(file_type: str, path: str, raw: bytes) -> SourceFile:
 
 
 def _diff(path: str, before: str, after: str) -> str:
+    import difflib
+
     return "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
                                         fromfile=f"a/{path}", tofile=f"b/{path}"))
 
@@ -127,6 +127,8 @@ class FileProcessor:
         except RecursionError:
             return Outcome(error="nesting too deep to analyse"), True
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop a run over ten thousand
+            import traceback
+
             detail = traceback.format_exc() if self.plan.debug else f"{type(exc).__name__}: {exc}"
             return Outcome(error=f"internal error ({detail}); please report it"), False
 

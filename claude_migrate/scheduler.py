@@ -9,15 +9,17 @@ builds its analyzer once. Results come back in completion order; the caller sort
 from __future__ import annotations
 
 import os
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from claude_migrate.cache import ResultCache, StatIndex, digest
 from claude_migrate.processing import FileProcessor, Outcome, RunPlan, decode_as
 from claude_migrate.progress import Progress
 from claude_migrate.results import FileResult, Mode, RunStats
 from claude_migrate.source import ReadError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 CHUNK = 8  # files per task sent to a worker: few enough to balance, enough to keep messages rare
 
@@ -84,8 +86,8 @@ class Scheduler:
             self.to_parse += len(self.pending)
             for path, file_type in self.pending:  # too few to be worth a pool, or --jobs 1
                 self._done([self.processor.process(path, file_type)], len(files))
-            for future in as_completed(self.chunks):
-                self._done(self._chunk_results(future), len(files))
+            if self.chunks:
+                self._collect(len(files))
             self.stats.processes = min(self.jobs, len(self.chunks)) if self.pool else int(bool(self.stats.parsed))
         finally:
             if self.pool is not None:
@@ -95,13 +97,25 @@ class Scheduler:
 
     def _submit(self) -> None:
         if self.pool is None:
+            # Imported here: multiprocessing costs start-up time that small runs (pre-commit) never need.
+            from concurrent.futures import ProcessPoolExecutor
+
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_start_worker,
                                             initargs=(self.plan, self.cache))
         chunk, self.pending = self.pending, []
         self.to_parse += len(chunk)
         self.chunks[self.pool.submit(_work, chunk)] = chunk
 
+    def _collect(self, files: int) -> None:
+        """The results of the chunks sent to workers, as they finish."""
+        from concurrent.futures import as_completed
+
+        for future in as_completed(self.chunks):
+            self._done(self._chunk_results(future), files)
+
     def _chunk_results(self, future: Future[list[FileResult]]) -> list[FileResult]:
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return future.result()
         except BrokenProcessPool:

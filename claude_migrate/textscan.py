@@ -7,7 +7,6 @@ so every other byte of the file stays as it was. No libcst: a config file never 
 
 from __future__ import annotations
 
-import configparser
 import json
 import re
 import sys
@@ -49,6 +48,8 @@ def _parses(file_type: str, text: str) -> bool:
 
             list(yaml.safe_load_all(text))
         elif file_type == "ini":
+            import configparser
+
             configparser.RawConfigParser(strict=False, interpolation=None).read_string(text)
     except Exception:  # noqa: BLE001 - each parser has its own error types; any of them means "does not parse"
         return False
