@@ -1,13 +1,14 @@
 """Benchmark claude-migrate on a 10,000-file tree against the `grep -rlE` floor, in one run on one machine.
 
-    python benchmarks/run.py                 # build a tree from the installed site-packages, measure, clean up
-    python benchmarks/run.py --keep DIR      # build (or reuse) the tree in DIR and keep it
+    python benchmarks/run.py              # build a tree from the installed site-packages, measure, delete it
+    python benchmarks/run.py --keep DIR   # build the tree in DIR (or reuse it) and keep it
 
-The tree holds copies of the Python files of the installed site-packages (the venv's and the base
-interpreter's, then the standard library, until --files are found), with --plant known call sites
-appended to parseable files, plus planted notebooks and YAML files. Printed: seconds and ratios for
-the grep floor, `check` cold and warm, `check --no-cache` with 1 and with N jobs, `fix` on the
-planted sites, start-up of `check` on one small file next to `python -c pass`, and peak memory.
+The tree holds copies of the Python files of the installed site-packages (the venv's, then the base
+interpreter's, then the standard library, until --files are found). The script first measures the
+tree as it is, then appends --plant known call sites to parseable files and adds planted notebooks
+and YAML files, and measures again. It prints seconds and ratios: the grep floor, `check` cold and
+warm, `check --no-cache` with 1 and with N jobs, `fix` on the planted sites, the start-up of `check`
+on one small file next to `python -c pass`, and peak memory.
 """
 
 from __future__ import annotations
@@ -27,11 +28,15 @@ import sysconfig
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+# Folder names claude-migrate never walks into (claude_migrate/discovery.py); copies are renamed so
+# that the tool and grep see the same files.
 SKIPPED = {".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "__pycache__", "node_modules", "site-packages",
            ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "build", "dist",
            ".claude_migrate_cache", "__pypackages__", ".ipynb_checkpoints"}
+TRIGGERS = r"anthropic\.claude|claude"  # the trigger tokens of the bundled rules (rules/*.yaml)
 OLD_ID, NEW_ID = "claude-3-5-sonnet-20240620", "claude-sonnet-4-6"
 PLANTED_PY = f'''
 
@@ -40,7 +45,9 @@ def _planted_call_site():  # planted by benchmarks/run.py
 
     return anthropic.Anthropic().messages.create(model="{OLD_ID}", max_tokens=8, messages=[])
 '''
-TARGETS = {"cold": 2.0, "warm": 1.0, "startup": 0.3, "speedup": 1.6, "memory_mb": 500}
+NOTEBOOK = {"cells": [{"cell_type": "code", "execution_count": None, "id": "c", "metadata": {}, "outputs": [],
+                       "source": ["!pip install anthropic\n", f'MODEL = "{OLD_ID}"']}],
+            "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 
 
 def source_dirs() -> list[Path]:
@@ -50,59 +57,77 @@ def source_dirs() -> list[Path]:
     return [Path(p) for p in dict.fromkeys(paths) if Path(p).is_dir()]
 
 
-def python_files(count: int) -> list[tuple[Path, Path]]:
-    """(source, relative destination) of the first ``count`` Python files of the source folders."""
-    found: list[tuple[Path, Path]] = []
-    for index, folder in enumerate(source_dirs()):
+def copy_tree(tree: Path, count: int) -> list[str]:
+    """Copy the first ``count`` Python files of the source folders into ``tree``; their relative paths."""
+    copied: list[str] = []
+    folders = source_dirs()
+    for index, folder in enumerate(folders):
         for path in sorted(folder.rglob("*.py")):
             relative = path.relative_to(folder)
-            if "site-packages" in relative.parts and index == len(source_dirs()) - 1:
-                continue  # the standard library folder holds site-packages; those files came first
+            if index and "site-packages" in relative.parts:
+                continue  # the standard library folder holds site-packages, copied already
             parts = [f"_{part}" if part in SKIPPED or part.endswith(".egg-info") else part for part in relative.parts]
-            found.append((path, Path(f"src{index}", *parts)))
-            if len(found) == count:
-                return found
-    return found
+            target = tree.joinpath(f"src{index}", *parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+            copied.append(target.relative_to(tree).as_posix())
+            if len(copied) == count:
+                return copied
+    return copied
 
 
-def build_tree(tree: Path, count: int, plant: int) -> dict[str, int]:
-    """Copy ``count`` files into ``tree`` and plant ``plant`` Python call sites plus notebooks and YAML files."""
-    if (tree / "planted.json").is_file():
-        return json.loads((tree / "planted.json").read_text())
-    files = python_files(count)
-    for source, relative in files:
-        target = tree / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
-    step = max(1, len(files) // plant)
-    planted = 0
-    for _, relative in files[::step]:
-        if planted == plant:
+@dataclass
+class Plan:
+    """Which files get a planted call site, and the extra notebooks and YAML files."""
+
+    python: list[str]
+    extra: int
+
+    @property
+    def sites(self) -> int:
+        return len(self.python) + 2 * self.extra
+
+
+def original(text: str) -> str:
+    """A file's text without a planted call site (fixed or not)."""
+    return text.split(PLANTED_PY)[0].split(PLANTED_PY.replace(OLD_ID, NEW_ID))[0]
+
+
+def choose(tree: Path, files: list[str], count: int) -> Plan:
+    step = max(1, len(files) // count)
+    chosen: list[str] = []
+    for relative in files[::step] + files:
+        if len(chosen) == count:
             break
-        target = tree / relative
-        text = target.read_text(encoding="utf-8", errors="replace")
+        text = original((tree / relative).read_text(encoding="utf-8", errors="replace"))
+        if relative in chosen or "claude" in text:
+            continue
         try:
             ast.parse(text)
         except (SyntaxError, ValueError):
             continue
-        if "claude" in text:
-            continue
-        target.write_text(text + ("" if text.endswith("\n") else "\n") + PLANTED_PY, encoding="utf-8")
-        planted += 1
-    extra = max(1, plant // 20)
-    for index in range(extra):
-        notebook = {"cells": [{"cell_type": "code", "execution_count": None, "id": "c", "metadata": {}, "outputs": [],
-                               "source": ["!pip install anthropic\n", f'MODEL = "{OLD_ID}"']}],
-                    "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-        (tree / f"notebook{index}.ipynb").write_text(json.dumps(notebook, indent=1) + "\n")
-        (tree / f"config{index}.yaml").write_text(f"llm:\n  model: {OLD_ID}\n")
-    counts = {"python_files": len(files), "python_sites": planted, "notebooks": extra, "yaml_files": extra}
-    (tree / "planted.json").write_text(json.dumps(counts))
-    return counts
+        chosen.append(relative)
+    return Plan(chosen, max(1, count // 20))
+
+
+def plant(tree: Path, plan: Plan, planted: bool) -> None:
+    """Add (or remove) the planted call sites."""
+    for relative in plan.python:
+        path = tree / relative
+        base = original(path.read_text(encoding="utf-8"))
+        path.write_text(base + PLANTED_PY if planted else base, encoding="utf-8")
+    for index in range(plan.extra):
+        notebook, config = tree / f"notebook{index}.ipynb", tree / f"config{index}.yaml"
+        if planted:
+            notebook.write_text(json.dumps(NOTEBOOK, indent=1) + "\n")
+            config.write_text(f"llm:\n  model: {OLD_ID}\n")
+        else:
+            notebook.unlink(missing_ok=True)
+            config.unlink(missing_ok=True)
 
 
 def sample_tree_rss(pid: int, peak: list[int], stop: threading.Event) -> None:
-    """Sum the RSS of a process and its descendants every 20 ms (Linux /proc); keep the largest sum."""
+    """Sum the RSS of a process and its descendants every 20 ms (Linux /proc); keep the largest sum, in KB."""
     while not stop.is_set():
         parents: dict[int, int] = {}
         rss: dict[int, int] = {}
@@ -117,13 +142,21 @@ def sample_tree_rss(pid: int, peak: list[int], stop: threading.Event) -> None:
             vmrss = re.search(r"^VmRSS:\s+(\d+)", status, re.M)
             if ppid and vmrss:
                 parents[int(entry)], rss[int(entry)] = int(ppid.group(1)), int(vmrss.group(1))
-        family, total = {pid}, 0
-        for process in sorted(parents):  # children have larger pids than their parents, almost always
+        family = {pid}
+        for process in sorted(parents):  # a child's pid is larger than its parent's (no pid wrap-around here)
             if parents[process] in family:
                 family.add(process)
-        total = sum(rss.get(process, 0) for process in family)
-        peak[0] = max(peak[0], total)
+        peak[0] = max(peak[0], sum(rss.get(process, 0) for process in family))
         stop.wait(0.02)
+
+
+@dataclass
+class Timing:
+    seconds: float  # median wall time
+    best: float  # fastest run
+    cpu: float  # user + system seconds of the median run's process tree
+    result: subprocess.CompletedProcess[str]
+    memory_kb: int = 0
 
 
 class Runner:
@@ -134,132 +167,167 @@ class Runner:
         self.command = [str(script)] if script.exists() else [sys.executable, "-m", "claude_migrate"]
         self.env = {**os.environ, "NO_COLOR": "1"}
         self.env.pop("CI", None)
-
-    def once(self, args: list[str], measure_memory: bool = False) -> tuple[float, subprocess.CompletedProcess[str], int]:
-        started = time.perf_counter()
-        process = subprocess.Popen(args, cwd=self.workdir, env=self.env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True)
-        peak, stop = [0], threading.Event()
-        sampler = None
-        if measure_memory and Path("/proc").is_dir():
-            sampler = threading.Thread(target=sample_tree_rss, args=(process.pid, peak, stop), daemon=True)
-            sampler.start()
-        stdout, stderr = process.communicate()
-        elapsed = time.perf_counter() - started
-        stop.set()
-        if sampler is not None:
-            sampler.join()
-        return elapsed, subprocess.CompletedProcess(args, process.returncode, stdout, stderr), peak[0]
-
-    def median(self, args: list[str], before: list[str] | None = None
-               ) -> tuple[float, subprocess.CompletedProcess[str]]:
-        times, last = [], None
-        for _ in range(self.repeat):
-            if before is not None:
-                subprocess.run(before, cwd=self.workdir, env=self.env, capture_output=True, check=False)
-            elapsed, last, _ = self.once(args)
-            times.append(elapsed)
-        assert last is not None
-        return statistics.median(times), last
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)  # as on a user's machine: imports use cached bytecode
 
     def tool(self, *args: str) -> list[str]:
         return [*self.command, *args]
 
+    def once(self, args: list[str], memory: bool = False) -> Timing:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        process = subprocess.Popen(args, cwd=self.workdir, env=self.env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        peak, stop = [0], threading.Event()
+        sampler = threading.Thread(target=sample_tree_rss, args=(process.pid, peak, stop), daemon=True)
+        if memory and Path("/proc").is_dir():
+            sampler.start()
+        stdout, stderr = process.communicate()
+        elapsed = time.perf_counter() - started
+        stop.set()
+        if sampler.is_alive():
+            sampler.join()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        return Timing(elapsed, elapsed, cpu, subprocess.CompletedProcess(args, process.returncode, stdout, stderr),
+                      peak[0])
 
-def summary(result: subprocess.CompletedProcess[str]) -> str:
-    return next((line for line in result.stderr.splitlines() if line.startswith("Scanned ")), "").strip()
+    def median(self, args: list[str], before: list[str] | None = None, repeat: int | None = None) -> Timing:
+        runs = []
+        for _ in range(repeat or self.repeat):
+            if before is not None:
+                subprocess.run(before, cwd=self.workdir, env=self.env, capture_output=True, check=False)
+            runs.append(self.once(args))
+        runs.sort(key=lambda run: run.seconds)
+        middle = runs[len(runs) // 2]
+        return Timing(middle.seconds, runs[0].seconds, middle.cpu, middle.result)
+
+
+def summary(timing: Timing) -> str:
+    return next((line for line in timing.result.stderr.splitlines() if line.startswith("Scanned ")), "")
+
+
+class Table:
+    def __init__(self, floor: float) -> None:
+        self.floor = floor
+        self.rows: list[tuple[str, ...]] = []
+
+    def add(self, name: str, timing: Timing | None, ratio: str = "", target: str = "", met: bool | None = None,
+            note: str = "") -> None:
+        seconds = f"{timing.seconds:.2f} s" if timing else ""
+        cpu = f"{timing.cpu:.2f} s" if timing else ""
+        verdict = f"{target}: {'met' if met else 'MISSED'}" if target else ""
+        self.rows.append((name, seconds, cpu, ratio, verdict, note))
+
+    def floor_ratio(self, timing: Timing) -> str:
+        return f"{timing.seconds / self.floor:.2f}x floor"
+
+    def print(self) -> None:
+        header = ("measurement", "wall", "cpu", "ratio", "target", "what the tool reported")
+        widths = [max(len(row[i]) for row in [header, *self.rows]) for i in range(5)]
+        for row in [header, *self.rows]:
+            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[5])
+
+
+def measure(runner: Runner, tree: Path, plan: Plan, jobs: int) -> Table:
+    grep = ["grep", "-rlE", TRIGGERS, str(tree)]
+    check = runner.tool("check", str(tree))
+    clean = runner.tool("clean")
+
+    plant(tree, plan, planted=False)
+    floor = runner.median(grep)
+    table = Table(floor.seconds)
+    table.add("grep -rlE floor, tree as copied", floor, "1.00x floor", note=f"{len(floor.result.stdout.split())} files")
+    bare = runner.median(check, before=clean)
+    table.add("check, cold cache, tree as copied", bare, table.floor_ratio(bare), "<= 2x floor",
+              bare.seconds <= 2 * floor.seconds, summary(bare))
+
+    plant(tree, plan, planted=True)
+    floor = runner.median(grep)
+    table.floor = floor.seconds
+    table.add(f"grep -rlE floor, {plan.sites} sites planted", floor, "1.00x floor",
+              note=f"{len(floor.result.stdout.split())} files")
+    cold = runner.median(check, before=clean)
+    table.add("check, cold cache", cold, table.floor_ratio(cold), "<= 2x floor", cold.seconds <= 2 * floor.seconds,
+              summary(cold))
+    time.sleep(2.1)  # planted files age past the stat index's racy-write window, as any tree not just written
+    runner.once(check)
+    warm = runner.median(check)
+    table.add("check, warm cache", warm, table.floor_ratio(warm), "<= 1x floor", warm.seconds <= floor.seconds,
+              summary(warm))
+
+    one = runner.median(runner.tool("check", "--no-cache", "--jobs", "1", str(tree)))
+    table.add("check --no-cache --jobs 1", one, table.floor_ratio(one), note=summary(one))
+    many = runner.median(runner.tool("check", "--no-cache", "--jobs", str(jobs), str(tree)))
+    table.add(f"check --no-cache --jobs {jobs}", many, f"{one.seconds / many.seconds:.2f}x faster than 1 job",
+              ">= 1.6x faster", one.seconds / many.seconds >= 1.6, summary(many))
+
+    runner.once(clean)
+    fixed = runner.once(runner.tool("fix", str(tree)), memory=True)
+    rewritten = sum(NEW_ID in (tree / relative).read_text(encoding="utf-8") for relative in plan.python)
+    rewritten += sum(NEW_ID in path.read_text() for path in [*tree.glob("notebook*.ipynb"), *tree.glob("config*.yaml")])
+    table.add("fix, cold cache", fixed, table.floor_ratio(fixed),
+              note=f"{rewritten}/{plan.sites} planted sites rewritten; {summary(fixed)}")
+    again = runner.once(runner.tool("fix", str(tree)))
+    table.add("fix again", again, table.floor_ratio(again),
+              note=next((line for line in again.result.stdout.splitlines() if line.startswith("Fixed ")), ""))
+
+    small, with_id = tree / "small.py", tree / "small_id.py"
+    small.write_text("import os\n\nprint(os.getcwd())\n")
+    with_id.write_text(f'import anthropic\n\nMODEL = "{NEW_ID}"\n')
+    python = runner.median([sys.executable, "-c", "pass"], repeat=10)
+    table.add("python -c pass", python, note="start-up rows: median of 10 runs")
+    for name, path, note in (("check one small file", small, "no trigger token: libcst is never imported"),
+                             ("check one small file with an ID", with_id, "a candidate, cache cleared before each "
+                                                                          "run: imports libcst and parses")):
+        start = runner.median(runner.tool("check", str(path)), before=clean, repeat=10)
+        table.add(name, start, f"{start.seconds / python.seconds:.1f}x python -c pass", "<= 0.3 s",
+                  start.seconds <= 0.3, f"{note}; fastest {start.best:.3f} s")
+    small.unlink()
+    with_id.unlink()
+
+    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    summed = fixed.memory_kb / 1024
+    table.rows.append(("peak memory", f"{max(summed, largest):.0f} MB", "", "", "< 500 MB: "
+                       + ("met" if max(summed, largest) < 500 else "MISSED"),
+                       f"{summed:.0f} MB summed over the processes of the cold fix; largest process {largest:.0f} MB"))
+    return table
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--keep", type=Path, help="build the tree here (or reuse it) and keep it")
+    parser.add_argument("--keep", type=Path, help="build the tree in this folder (or reuse it) and keep it")
     parser.add_argument("--files", type=int, default=10_000, help="Python files to copy (default 10,000)")
-    parser.add_argument("--plant", type=int, default=200, help="Python call sites to plant (default 200)")
+    parser.add_argument("--plant", type=int, default=100, help="Python call sites to plant (default 100)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is printed")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="N for the --jobs N run")
     options = parser.parse_args()
+    load = os.getloadavg()
 
     workdir = options.keep or Path(tempfile.mkdtemp(prefix="claude-migrate-bench-"))
-    workdir.mkdir(parents=True, exist_ok=True)
     tree = workdir / "tree"
+    manifest = workdir / "files.json"
     started = time.perf_counter()
-    counts = build_tree(tree, options.files, options.plant)
+    if manifest.is_file():
+        files = json.loads(manifest.read_text())
+    else:
+        files = copy_tree(tree, options.files)
+        manifest.write_text(json.dumps(files))
+    plan = choose(tree, files, options.plant)
     built = time.perf_counter() - started
-    runner = Runner(workdir, options.repeat)
-    size = sum(p.stat().st_size for p in tree.rglob("*") if p.is_file())
+    size = sum((tree / relative).stat().st_size for relative in files)
     try:
-        rows = measure(runner, tree, counts, options.jobs)
+        table = measure(Runner(workdir, options.repeat), tree, plan, options.jobs)
     finally:
         if options.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)
-    cpu = platform.processor() or platform.machine()
-    print(f"claude-migrate benchmark: {counts['python_files']:,} Python files ({size / 1e6:.0f} MB) with "
-          f"{counts['python_sites']} planted call sites, {counts['notebooks']} notebooks and {counts['yaml_files']} "
-          f"YAML files with one ID each (tree built in {built:.1f} s)")
-    print(f"machine: {os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, "
-          f"Python {platform.python_version()}; median of {options.repeat} runs\n")
-    width = max(len(name) for name, *_ in rows)
-    for name, seconds, ratio, target, note in rows:
-        verdict = ""
-        if target:
-            verdict = f"target {target[0]}: {'met' if target[1] else 'MISSED'}"
-        print(f"{name:<{width}}  {seconds:>8}  {ratio:<22} {verdict:<24} {note}".rstrip())
-
-
-def measure(runner: Runner, tree: Path, counts: dict[str, int], jobs: int) -> list[tuple]:
-    rows: list[tuple] = []
-    grep = ["grep", "-rlE", r"anthropic\.claude|claude", str(tree)]
-    floor, grep_result = runner.median(grep)
-    rows.append(("grep -rlE floor", f"{floor:.2f} s", "1.00x floor", None, f"{len(grep_result.stdout.split())} files"))
-
-    clean = runner.tool("clean")
-    check = runner.tool("check", "--exit-zero", str(tree))
-    cold, cold_result = runner.median(check, before=clean)
-    rows.append(("check, cold cache", f"{cold:.2f} s", f"{cold / floor:.2f}x floor",
-                 (f"<= {TARGETS['cold']:.0f}x", cold / floor <= TARGETS["cold"]), summary(cold_result)))
-    time.sleep(2.1)  # let the freshly planted files age past the stat index's racy-write window
-    runner.once(check)
-    warm, warm_result = runner.median(check)
-    rows.append(("check, warm cache", f"{warm:.2f} s", f"{warm / floor:.2f}x floor",
-                 (f"<= {TARGETS['warm']:.0f}x", warm / floor <= TARGETS["warm"]), summary(warm_result)))
-
-    one, one_result = runner.median(runner.tool("check", "--exit-zero", "--no-cache", "--jobs", "1", str(tree)))
-    rows.append(("check --no-cache --jobs 1", f"{one:.2f} s", f"{one / floor:.2f}x floor", None, summary(one_result)))
-    many, many_result = runner.median(runner.tool("check", "--exit-zero", "--no-cache", "--jobs", str(jobs), str(tree)))
-    rows.append((f"check --no-cache --jobs {jobs}", f"{many:.2f} s", f"{one / many:.2f}x faster than 1 job",
-                 (f">= {TARGETS['speedup']}x", one / many >= TARGETS["speedup"]), summary(many_result)))
-
-    planted = counts["python_sites"] + counts["notebooks"] + counts["yaml_files"]
-    runner.once(clean)
-    elapsed, fixed, memory = runner.once(runner.tool("fix", "--exit-zero", "--no-cache", str(tree)), measure_memory=True)
-    done = sum(1 for path in tree.rglob("*") if path.suffix in (".py", ".ipynb", ".yaml")
-               and path.is_file() and NEW_ID in path.read_text(encoding="utf-8", errors="replace"))
-    rows.append(("fix (planted sites)", f"{elapsed:.2f} s", f"{elapsed / floor:.2f}x floor", None,
-                 f"{done}/{planted} planted files rewritten; " + summary(fixed)))
-    _, again, _ = runner.once(runner.tool("fix", "--exit-zero", str(tree)))
-    rows.append(("fix again (fixed point)", "", "", None, next(
-        (line for line in again.stdout.splitlines() if line.startswith("Fixed ")), "")))
-
-    small = tree / "small.py"
-    small.write_text("import os\n\nprint(os.getcwd())\n")
-    with_id = tree / "small_id.py"
-    with_id.write_text(f'import anthropic\n\nMODEL = "{NEW_ID}"\n')
-    runner.repeat = max(runner.repeat, 10)
-    bare, _ = runner.median([sys.executable, "-c", "pass"])
-    start, _ = runner.median(runner.tool("check", str(small)))
-    start_id, _ = runner.median(runner.tool("check", str(with_id)))
-    rows.append(("python -c pass", f"{bare:.3f} s", "", None, ""))
-    rows.append(("check one small file", f"{start:.3f} s", f"{start / bare:.1f}x python -c pass",
-                 (f"<= {TARGETS['startup']} s", start <= TARGETS["startup"]), "no trigger token: libcst never imported"))
-    rows.append(("check one small file with an ID", f"{start_id:.3f} s", f"{start_id / bare:.1f}x python -c pass",
-                 (f"<= {TARGETS['startup']} s", start_id <= TARGETS["startup"]), "parsed: imports libcst"))
-
-    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    total = f"{memory / 1024:.0f} MB summed over all processes of the cold fix; " if memory else ""
-    rows.append(("peak memory", f"{max(memory / 1024, largest):.0f} MB", "", (
-        f"< {TARGETS['memory_mb']} MB", max(memory / 1024, largest) < TARGETS["memory_mb"]),
-        f"{total}largest single process {largest:.0f} MB"))
-    return rows
+    print(f"claude-migrate benchmark: {len(files):,} Python files ({size / 1e6:.0f} MB) copied from site-packages "
+          f"in {built:.1f} s; planted: {len(plan.python)} call sites in Python files, {plan.extra} notebooks and "
+          f"{plan.extra} YAML files")
+    print(f"machine: {os.cpu_count()} CPUs ({platform.machine()}), {platform.system()} {platform.release()}, "
+          f"Python {platform.python_version()}; load average before the run: "
+          f"{' '.join(f'{value:.1f}' for value in load)}; wall = median of {options.repeat} runs, "
+          f"cpu = user+system seconds of that run\n")
+    table.print()
 
 
 if __name__ == "__main__":

@@ -137,14 +137,13 @@ def fix(paths: Paths = None, target: Target = None, select: Select = None, ignor
 
 @app.command()
 def clean(config: Config = None) -> None:
-    """Remove the result cache (.claude_migrate_cache/ at the project root) and the cached rule data."""
-    from claude_migrate import cache, rulecache
+    """Remove the result cache: .claude_migrate_cache/ at the project root."""
+    from claude_migrate import cache
     from claude_migrate.config import find_config
 
     config_path = config or find_config(Path.cwd())
     root = config_path.parent if config_path else Path.cwd()
     removed = cache.clean(root)
-    rulecache.clean()
     typer.echo(f"Removed {root / cache.CACHE_DIR}." if removed else f"No cache at {root / cache.CACHE_DIR}.")
 
 

@@ -33,6 +33,12 @@ class Checker(Protocol):
     def fix(self, path: str, text: str, safeties: frozenset[str]) -> FixOutcome: ...
 
 
+def _fewest(tokens: set[bytes]) -> tuple[bytes, ...]:
+    """The tokens that hold no other token: a file holding b"anthropic.claude" holds b"claude" anyway, and
+    each token left is one more pass over every file's bytes."""
+    return tuple(sorted(token for token in tokens if not any(other != token and other in token for other in tokens)))
+
+
 @dataclass(frozen=True)
 class RunPlan:
     """Everything a process needs to treat files exactly as every other process of the run does."""
@@ -46,11 +52,11 @@ class RunPlan:
 
     @cached_property
     def code_triggers(self) -> tuple[bytes, ...]:
-        return tuple(sorted({token.encode() for rule in self.rules for token in rule.triggers}))
+        return _fewest({token.encode() for rule in self.rules for token in rule.triggers})
 
     @cached_property
     def config_triggers(self) -> tuple[bytes, ...]:
-        return tuple(sorted({token.encode() for rule in id_rules(self.rules) for token in rule.triggers}))
+        return _fewest({token.encode() for rule in id_rules(self.rules) for token in rule.triggers})
 
     def triggers(self, file_type: str) -> tuple[bytes, ...]:
         """The tokens a file of this type must hold to be worth analysing (the prefilter)."""

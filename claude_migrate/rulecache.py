@@ -73,11 +73,3 @@ def load(extra_dirs: tuple[Path, ...] = (), use_cache: bool = True) -> LoadedRul
             pass
     return loaded
 
-
-def clean() -> int:
-    """Remove every cached rule pickle; the number removed."""
-    removed = 0
-    for stale in user_cache_dir().glob("rules-*.pickle"):
-        stale.unlink(missing_ok=True)
-        removed += 1
-    return removed
