@@ -45,8 +45,14 @@ class Finding:
     location_prefix: str = field(default="", compare=False)  # e.g. "cell 3:" for notebooks
 
     @property
-    def sort_key(self) -> tuple[str, str, Position, str]:
-        return (self.path, self.location_prefix, self.start, self.code)
+    def cell(self) -> int | None:
+        """The 1-based notebook cell of a finding in a notebook (``location_prefix`` "cell N:"), else None."""
+        number = self.location_prefix.removeprefix("cell ").removesuffix(":")
+        return int(number) if self.location_prefix.startswith("cell ") and number.isdigit() else None
+
+    @property
+    def sort_key(self) -> tuple[str, int, str, Position, str]:
+        return (self.path, self.cell or 0, self.location_prefix, self.start, self.code)
 
 
 MAX_FIX_PASSES = 10

@@ -71,3 +71,9 @@ def test_file_types_setting_chooses_what_a_walk_scans(tmp_path: Path) -> None:
     bad = run_cli("check", ".", cwd=tmp_path)
     assert bad.returncode == 2
     assert "pyproject.toml:2: key 'file-types': 'xml' is not one of: python, notebook, env" in bad.stderr
+
+
+def test_json_output_names_the_notebook_cell() -> None:
+    result = run_cli("check", "--output-format", "json", "--no-cache", "--as-of", AS_OF,
+                     FIXTURES / "notebooks" / "magics_outputs.in.ipynb")
+    assert [(f["cell"], f["line"], f["column"]) for f in json.loads(result.stdout)] == [(2, 6, 9), (4, 2, 41), (5, 4, 34)]
