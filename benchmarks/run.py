@@ -31,11 +31,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# Folder names claude-migrate never walks into (claude_migrate/discovery.py); copies are renamed so
-# that the tool and grep see the same files.
-SKIPPED = {".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "__pycache__", "node_modules", "site-packages",
-           ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "build", "dist",
-           ".claude_migrate_cache", "__pypackages__", ".ipynb_checkpoints"}
+from claude_migrate.discovery import SKIPPED_DIRS  # copies of such folders are renamed: tool and grep see the same files
+
 TRIGGERS = r"anthropic\.claude|claude"  # the trigger tokens of the bundled rules (rules/*.yaml)
 OLD_ID, NEW_ID = "claude-3-5-sonnet-20240620", "claude-sonnet-4-6"
 PLANTED_PY = f'''
@@ -66,7 +63,7 @@ def copy_tree(tree: Path, count: int) -> list[str]:
             relative = path.relative_to(folder)
             if index and "site-packages" in relative.parts:
                 continue  # the standard library folder holds site-packages, copied already
-            parts = [f"_{part}" if part in SKIPPED or part.endswith(".egg-info") else part for part in relative.parts]
+            parts = [f"_{part}" if part in SKIPPED_DIRS or part.endswith(".egg-info") else part for part in relative.parts]
             target = tree.joinpath(f"src{index}", *parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from claude_migrate.context import RuleData, RunOptions
 from claude_migrate.filetypes import CONFIG_TYPES
 from claude_migrate.findings import Finding, FixOutcome
+from claude_migrate.id_rules import ID_JUDGES
 from claude_migrate.results import FileResult, Mode
 from claude_migrate.source import (
     FixedPointError, ReadError, SourceError, SourceFile, WriteError, decode, decode_data, read_raw, write_atomically,
@@ -120,8 +121,19 @@ class FileProcessor:
             self._checkers[file_type] = checker
         return self._checkers[file_type]
 
+    def may_report(self, file_type: str, text: str) -> bool:
+        """Whether any selected rule can report on ``text``: its trigger tokens are there and, for a rule of
+        a model-ID kind, a model ID is. Rules report model IDs found in string values, whose text is the
+        source text, so a file without one in its text (a data module whose policies mention
+        "anthropic.claude-*") needs no parse at all."""
+        rules = id_rules(self.plan.rules) if file_type in CONFIG_TYPES else self.plan.rules
+        candidates = [rule for rule in rules if any(token in text for token in rule.triggers)]
+        return any(rule.kind not in ID_JUDGES for rule in candidates) or (
+            bool(candidates) and self.plan.data.matcher.contains_id(text))
+
     def analyse(self, path: str, file_type: str, text: str) -> tuple[Outcome, bool]:
-        """The outcome for one text, and whether it may be cached (internal errors may not)."""
+        """The outcome for one text (parsed: ``may_report`` said so), and whether it may be cached
+        (internal errors may not)."""
         checker = self.checker(file_type)
         try:
             if self.plan.mode is Mode.CHECK:
@@ -156,14 +168,15 @@ class FileProcessor:
                     return FileResult(path, error=str(exc))
         return result
 
-    def process(self, path: str, file_type: str) -> FileResult:
-        """Read, analyse (storing the outcome in the cache) and finish one file."""
+    def process(self, path: str, file_type: str) -> tuple[FileResult, bool]:
+        """Read, analyse (storing the outcome in the cache) and finish one file; and whether it was parsed."""
         try:
             raw = read_raw(Path(path))
             source = decode_as(file_type, path, raw)
         except ReadError as exc:
-            return FileResult(path, error=str(exc))
-        outcome, cacheable = self.analyse(path, file_type, source.text)
+            return FileResult(path, error=str(exc)), False
+        parsed = self.may_report(file_type, source.text)
+        outcome, cacheable = self.analyse(path, file_type, source.text) if parsed else (Outcome(), True)
         cache = self.cache if cacheable else None
         fixing = self.plan.mode is not Mode.CHECK
         if cache is not None:
@@ -175,4 +188,4 @@ class FileProcessor:
         if cache is not None and self.plan.mode is Mode.FIX and result.changed and result.error is None:
             # The file now holds the fixed text, whose outcome is known without another parse.
             cache.put_settled(file_type, source.encode(outcome.text or ""), outcome.findings)
-        return result
+        return result, parsed

@@ -31,7 +31,7 @@ def _start_worker(plan: RunPlan, cache: ResultCache | None) -> None:
     _worker = FileProcessor(plan, cache)
 
 
-def _work(chunk: list[tuple[str, str]]) -> list[FileResult]:
+def _work(chunk: list[tuple[str, str]]) -> list[tuple[FileResult, bool]]:
     assert _worker is not None
     return [_worker.process(path, file_type) for path, file_type in chunk]
 
@@ -70,8 +70,9 @@ class Scheduler:
         self.processor = FileProcessor(self.plan, self.cache)
         self.pending: list[tuple[str, str]] = []
         self.pool: ProcessPoolExecutor | None = None
-        self.chunks: dict[Future[list[FileResult]], list[tuple[str, str]]] = {}
-        self.to_parse = 0
+        self.chunks: dict[Future[list[tuple[FileResult, bool]]], list[tuple[str, str]]] = {}
+        self.to_parse = 0  # candidates the cache could not answer
+        self.analysed = 0  # of those, the ones done
 
     def run(self, files: list[tuple[str, str, str]]) -> list[FileResult]:
         try:
@@ -80,7 +81,7 @@ class Scheduler:
                 self._scan(shown, absolute, file_type)
                 if self.jobs > 1 and len(self.pending) >= CHUNK:
                     self._submit()
-                self.progress.update(self.stats.scanned, len(files), self.stats.parsed, self.to_parse)
+                self.progress.update(self.stats.scanned, len(files), self.analysed, self.to_parse)
             if self.pool is not None and self.pending:
                 self._submit()
             self.to_parse += len(self.pending)
@@ -88,7 +89,7 @@ class Scheduler:
                 self._done([self.processor.process(path, file_type)], len(files))
             if self.chunks:
                 self._collect(len(files))
-            self.stats.processes = min(self.jobs, len(self.chunks)) if self.pool else int(bool(self.stats.parsed))
+            self.stats.processes = min(self.jobs, len(self.chunks)) if self.pool else int(bool(self.analysed))
         finally:
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
@@ -113,19 +114,20 @@ class Scheduler:
         for future in as_completed(self.chunks):
             self._done(self._chunk_results(future), files)
 
-    def _chunk_results(self, future: Future[list[FileResult]]) -> list[FileResult]:
+    def _chunk_results(self, future: Future[list[tuple[FileResult, bool]]]) -> list[tuple[FileResult, bool]]:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
             return future.result()
         except BrokenProcessPool:
-            return [FileResult(path, error="the worker process analysing this file died; please report it")
+            return [(FileResult(path, error="the worker process analysing this file died; please report it"), False)
                     for path, _ in self.chunks[future]]
 
-    def _done(self, results: list[FileResult], files: int) -> None:
-        self.stats.parsed += len(results)
-        self.results.extend(results)
-        self.progress.update(self.stats.scanned, files, self.stats.parsed, self.to_parse)
+    def _done(self, results: list[tuple[FileResult, bool]], files: int) -> None:
+        self.analysed += len(results)
+        self.stats.parsed += sum(parsed for _, parsed in results)
+        self.results.extend(result for result, _ in results)
+        self.progress.update(self.stats.scanned, files, self.analysed, self.to_parse)
 
     def _from_cache(self, path: str, outcome: Outcome, file_type: str, raw: bytes | None) -> None:
         self.stats.cached += 1
