@@ -20,6 +20,7 @@ import os
 import platform
 import re
 import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -252,6 +253,11 @@ def measure(runner: Runner, tree: Path, plan: Plan, jobs: int) -> Table:
     table.add("check, warm cache", warm, table.floor_ratio(warm), "<= 1x floor", warm.seconds <= floor.seconds,
               summary(warm))
 
+    spin = [sys.executable, "-c", "sum(range(2 * 10**7))"]
+    alone = runner.median(spin)
+    both = runner.median(["sh", "-c", f"{shlex.join(spin)} & {shlex.join(spin)}; wait"])
+    table.add("machine: one busy loop vs two at once", both, f"{2 * alone.seconds / both.seconds:.2f}x throughput",
+              note=f"one alone {alone.seconds:.2f} s; 2.00x means two idle cores, 1.00x means one core's worth is free")
     one = runner.median(runner.tool("check", "--no-cache", "--jobs", "1", str(tree)))
     table.add("check --no-cache --jobs 1", one, table.floor_ratio(one), note=summary(one))
     many = runner.median(runner.tool("check", "--no-cache", "--jobs", str(jobs), str(tree)))

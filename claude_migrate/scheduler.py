@@ -1,9 +1,11 @@
 """Spread a run's files over processes: prefilter and cache look-ups here, analysis in a worker pool.
 
 Reading a file and searching its bytes for the trigger tokens costs microseconds; parsing it costs
-milliseconds. So this process reads every file (or, with the stat index, skips the unchanged ones),
-answers what it can from the cache, and sends the rest in chunks to worker processes, each of which
-builds its analyzer once. Results come back in completion order; the caller sorts them.
+milliseconds. So this process reads every file (or, with the stat index, skips the unchanged ones)
+and answers what it can from the cache. As soon as two files need analysis the worker processes
+start, and import libcst and build their analyzer while the scan goes on. When the scan is done the
+rest is sent to them largest file first, in chunks of similar weight, so that one big file does not
+finish alone at the end. Results come back in completion order; the caller sorts them.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from claude_migrate.source import ReadError
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
-CHUNK = 8  # files per task sent to a worker: few enough to balance, enough to keep messages rare
+CHUNK_FILES = 8  # at most this many files per task sent to a worker ...
+CHUNK_BYTES = 64 * 1024  # ... or this much source, so that tasks weigh about the same and messages stay few
 
 _worker: FileProcessor | None = None
 
@@ -29,6 +32,20 @@ _worker: FileProcessor | None = None
 def _start_worker(plan: RunPlan, cache: ResultCache | None) -> None:
     global _worker
     _worker = FileProcessor(plan, cache)
+    _worker.analyzer  # noqa: B018 - import libcst now, while the main process is still scanning
+
+
+def _chunks(pending: list[tuple[str, str, int]]) -> list[list[tuple[str, str]]]:
+    """(path, type, size) items, largest first, in chunks of at most CHUNK_FILES files or CHUNK_BYTES bytes."""
+    chunks: list[list[tuple[str, str]]] = []
+    weight = CHUNK_BYTES
+    for path, file_type, size in sorted(pending, key=lambda item: -item[2]):
+        if weight + size > CHUNK_BYTES or len(chunks[-1]) == CHUNK_FILES:
+            chunks.append([])
+            weight = 0
+        chunks[-1].append((path, file_type))
+        weight += size
+    return chunks
 
 
 def _work(chunk: list[tuple[str, str]]) -> list[tuple[FileResult, bool]]:
@@ -68,7 +85,7 @@ class Scheduler:
 
     def __post_init__(self) -> None:
         self.processor = FileProcessor(self.plan, self.cache)
-        self.pending: list[tuple[str, str]] = []
+        self.pending: list[tuple[str, str, int]] = []  # (path, file type, size) of the files to analyse
         self.pool: ProcessPoolExecutor | None = None
         self.chunks: dict[Future[list[tuple[FileResult, bool]]], list[tuple[str, str]]] = {}
         self.to_parse = 0  # candidates the cache could not answer
@@ -79,15 +96,16 @@ class Scheduler:
             for shown, absolute, file_type in files:
                 self.stats.scanned += 1
                 self._scan(shown, absolute, file_type)
-                if self.jobs > 1 and len(self.pending) >= CHUNK:
-                    self._submit()
-                self.progress.update(self.stats.scanned, len(files), self.analysed, self.to_parse)
-            if self.pool is not None and self.pending:
-                self._submit()
-            self.to_parse += len(self.pending)
-            for path, file_type in self.pending:  # too few to be worth a pool, or --jobs 1
-                self._done([self.processor.process(path, file_type)], len(files))
-            if self.chunks:
+                if self.jobs > 1 and self.pool is None and len(self.pending) > 1:
+                    self._start_pool()
+                self.progress.update(self.stats.scanned, len(files), self.analysed, len(self.pending))
+            self.to_parse = len(self.pending)
+            if self.pool is None:  # one file to analyse, or --jobs 1
+                for path, file_type, _ in self.pending:
+                    self._done([self.processor.process(path, file_type)], len(files))
+            else:
+                for chunk in _chunks(self.pending):
+                    self.chunks[self.pool.submit(_work, chunk)] = chunk
                 self._collect(len(files))
             self.stats.processes = min(self.jobs, len(self.chunks)) if self.pool else int(bool(self.analysed))
         finally:
@@ -96,16 +114,13 @@ class Scheduler:
             self.progress.close()
         return self.results
 
-    def _submit(self) -> None:
-        if self.pool is None:
-            # Imported here: multiprocessing costs start-up time that small runs (pre-commit) never need.
-            from concurrent.futures import ProcessPoolExecutor
+    def _start_pool(self) -> None:
+        # Imported here: multiprocessing costs start-up time that small runs (pre-commit) never need.
+        from concurrent.futures import ProcessPoolExecutor
 
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_start_worker,
-                                            initargs=(self.plan, self.cache))
-        chunk, self.pending = self.pending, []
-        self.to_parse += len(chunk)
-        self.chunks[self.pool.submit(_work, chunk)] = chunk
+        self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_start_worker,
+                                        initargs=(self.plan, self.cache))
+        self.pool.submit(int)  # starts the workers (and their libcst import) now
 
     def _collect(self, files: int) -> None:
         """The results of the chunks sent to workers, as they finish."""
@@ -178,4 +193,4 @@ class Scheduler:
         if outcome is not None:
             self._from_cache(path, outcome, file_type, raw)
         else:
-            self.pending.append((path, file_type))
+            self.pending.append((path, file_type, len(raw)))
