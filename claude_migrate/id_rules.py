@@ -118,6 +118,11 @@ class IdJudge:
         """The finding for ``hit``, or None; ``others`` are the judges of all selected model-ID rules."""
         raise NotImplementedError
 
+    def may_report(self, spelling: str) -> bool:
+        """Whether this ID could give a finding anywhere; False lets a file holding only such IDs go
+        unparsed (a file that already uses current IDs: the pre-commit steady state)."""
+        return True
+
 
 ID_JUDGES: dict[str, type[IdJudge]] = {}
 
@@ -144,6 +149,10 @@ class OutdatedIds(IdJudge):
 
     def replacement(self, model: Model) -> Replacement | None:
         return self.options.target.replacement_for(model) if self.applies_to(model) else None
+
+    def may_report(self, spelling: str) -> bool:
+        known = self.data.catalogue.ids.get(spelling)
+        return known is not None and self.replacement(known.model) is not None
 
     def judge(self, hit: IdHit, prefixes: PrefixSource, others: Sequence[IdJudge]) -> Verdict | None:
         known = hit.known
@@ -184,6 +193,9 @@ class OutdatedIds(IdJudge):
 class InvalidIds(IdJudge):
     """An ID that no platform serves (mis-ordered family name, wrong date, withdrawn alias)."""
 
+    def may_report(self, spelling: str) -> bool:
+        return spelling in self.data.catalogue.invalid_ids
+
     def judge(self, hit: IdHit, prefixes: PrefixSource, others: Sequence[IdJudge]) -> Verdict | None:
         invalid = hit.invalid
         if invalid is None:
@@ -199,6 +211,11 @@ class InvalidIds(IdJudge):
 @judge_for("bedrock-profile-missing")
 class MissingProfiles(IdJudge):
     """A bare Bedrock base ID of a model AWS serves only through cross-Region inference profiles."""
+
+    def may_report(self, spelling: str) -> bool:
+        known = self.data.catalogue.ids.get(spelling)
+        return (known is not None and known.platform is Platform.BEDROCK and known.model.needs_profile
+                and known.variant != "other")
 
     def judge(self, hit: IdHit, prefixes: PrefixSource, others: Sequence[IdJudge]) -> Verdict | None:
         known = hit.known

@@ -57,21 +57,21 @@ class IdMatcher:
         )
         self.dotted_start = re.compile(rf"^\.(?P<id>{alternation})(?![\w.@\-]|:\d)")
         self.anchor = _common_part(spellings)
-        # how far before the anchor an ID (with its profile prefix and the character the search looks behind) starts
-        self.reach = max(len(p) for p in PROFILE_PREFIXES) + 3 + max(s.find(self.anchor) for s in spellings)
-        self.longest = max(len(s) for s in spellings)
+        self.anchored = [(spelling, spelling.index(self.anchor)) for spelling in spellings]
 
-    def contains_id(self, text: str) -> bool:
-        """Whether ``text`` (a whole file) may hold an ID: the search runs only around each occurrence of a
-        part that every ID shares, so a 4 MB file that mentions "claude" ten times costs milliseconds."""
-        if not self.anchor:
-            return self.pattern.search(text) is not None
+    def spellings_in(self, text: str) -> set[str]:
+        """Every ID spelling that occurs anywhere in ``text`` (a whole file), whatever surrounds it. The
+        search starts from each occurrence of the part all IDs share ("claude-"), so a 4 MB file that
+        mentions Claude ten times costs milliseconds, where the full pattern would take most of a second."""
+        if not self.anchor:  # "".index("") is 0 for every spelling: search for each one
+            return {spelling for spelling, _ in self.anchored if spelling in text}
+        found = set()
         at = text.find(self.anchor)
         while at != -1:
-            if self.pattern.search(text, max(0, at - self.reach), at + self.longest + 1):
-                return True
+            found.update(spelling for spelling, offset in self.anchored
+                         if at >= offset and text.startswith(spelling, at - offset))
             at = text.find(self.anchor, at + 1)
-        return False
+        return found
 
     def find(self, value: str, *, after_placeholder: bool = False) -> list[IdHit]:
         """All IDs in ``value``; ``after_placeholder`` means an f-string field stands right before it."""

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from claude_migrate.context import RuleData, RunOptions
 from claude_migrate.filetypes import CONFIG_TYPES
 from claude_migrate.findings import Finding, FixOutcome
-from claude_migrate.id_rules import ID_JUDGES
+from claude_migrate.id_rules import ID_JUDGES, IdJudge
 from claude_migrate.results import FileResult, Mode
 from claude_migrate.source import (
     FixedPointError, ReadError, SourceError, SourceFile, WriteError, decode, decode_data, read_raw, write_atomically,
@@ -25,6 +25,7 @@ from claude_migrate.textscan import ConfigScanner, id_rules
 
 if TYPE_CHECKING:
     from claude_migrate.cache import ResultCache
+    from claude_migrate.engine import Analyzer
     from claude_migrate.ruleset import RuleSpec
 
 
@@ -100,7 +101,7 @@ class FileProcessor:
         self._checkers: dict[str, Checker] = {}
 
     @cached_property
-    def analyzer(self) -> Any:
+    def analyzer(self) -> Analyzer:
         from claude_migrate.engine import Analyzer  # libcst: only runs with Python candidates pay for it
         from claude_migrate.kinds import load_builtin_kinds
 
@@ -121,15 +122,24 @@ class FileProcessor:
             self._checkers[file_type] = checker
         return self._checkers[file_type]
 
+    @cached_property
+    def judges(self) -> dict[str, IdJudge]:
+        return {rule.code: ID_JUDGES[rule.kind](rule, self.plan.data, self.plan.options)
+                for rule in id_rules(self.plan.rules)}
+
     def may_report(self, file_type: str, text: str) -> bool:
         """Whether any selected rule can report on ``text``: its trigger tokens are there and, for a rule of
-        a model-ID kind, a model ID is. Rules report model IDs found in string values, whose text is the
-        source text, so a file without one in its text (a data module whose policies mention
-        "anthropic.claude-*") needs no parse at all."""
+        a model-ID kind, an ID it could report on is. Such rules report IDs found in string values, whose
+        text is the source text; so a file holding no such ID (one already migrated, or a data module whose
+        policies mention "anthropic.claude-*") needs no parse. (An ID spelled with an escape sequence inside
+        it, "claude\\x2d3-...", is missed; no one writes those.)"""
         rules = id_rules(self.plan.rules) if file_type in CONFIG_TYPES else self.plan.rules
         candidates = [rule for rule in rules if any(token in text for token in rule.triggers)]
-        return any(rule.kind not in ID_JUDGES for rule in candidates) or (
-            bool(candidates) and self.plan.data.matcher.contains_id(text))
+        if any(rule.kind not in ID_JUDGES for rule in candidates):
+            return True
+        judges = [self.judges[rule.code] for rule in candidates]
+        return bool(judges) and any(judge.may_report(spelling) for spelling in self.plan.data.matcher.spellings_in(text)
+                                    for judge in judges)
 
     def analyse(self, path: str, file_type: str, text: str) -> tuple[Outcome, bool]:
         """The outcome for one text (parsed: ``may_report`` said so), and whether it may be cached

@@ -31,7 +31,7 @@ class RunStats:
     scanned: int = 0  # files looked at (read, or known unchanged from the stat index)
     unread: int = 0  # files the stat index showed unchanged since the last run, so not read at all
     candidates: int = 0  # files holding a trigger token
-    parsed: int = 0  # candidates parsed in this run (not those in which no rule can report)
+    parsed: int = 0  # candidates parsed in this run (not those holding nothing a rule could report)
     cached: int = 0  # candidates whose results came from the cache
     processes: int = 0  # processes that analysed files: 1 (this one) or the workers used; 0 if none
     seconds: float = 0.0

@@ -15,10 +15,10 @@ def scale_lines(result: RunResult) -> list[str]:
     changed = sum(1 for file in result.files if file.changed)
     unread = f" ({stats.unread} unchanged since the last run, not read)" if stats.unread else ""
     processes = f" by {stats.processes} process{'es' if stats.processes > 1 else ''}" if stats.processes else ""
-    no_id = stats.candidates - stats.parsed - stats.cached
-    no_id_note = f", {no_id} without a model ID" if no_id > 0 else ""
+    unparsed = stats.candidates - stats.parsed - stats.cached
+    unparsed_note = f", {unparsed} needed no parse" if unparsed > 0 else ""
     lines = [f"Scanned {stats.scanned} files in {stats.seconds:.2f} s{unread}: {stats.candidates} candidates, "
-             f"{stats.parsed} parsed{processes}, {stats.cached} from cache{no_id_note}, {changed} changed."]
+             f"{stats.parsed} parsed{processes}, {stats.cached} from cache{unparsed_note}, {changed} changed."]
     found = Counter(f.code for f in result.findings)
     fixed = Counter(f.code for f in result.fixed)
     if found or fixed:

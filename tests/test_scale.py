@@ -80,13 +80,14 @@ def test_second_run_parses_nothing_and_a_change_invalidates_only_that_file(tmp_p
     assert _stats(uncached.stderr)["parsed"] == 6 and uncached.stdout == third.stdout
 
 
-def test_a_candidate_without_a_model_id_is_not_parsed(tmp_path: Path) -> None:
+def test_candidates_holding_no_id_a_rule_reports_are_not_parsed(tmp_path: Path) -> None:
     (tmp_path / "policy.py").write_text('POLICY = {"Resource": "arn:aws:bedrock:*::foundation-model/anthropic.claude-*"}\n'
                                         'def broken(:  # never parsed, so never reported\n')
-    (tmp_path / "app.py").write_text('M = "claude-3-opus-20240229"\n')
+    (tmp_path / "current.py").write_text('MODEL = "claude-sonnet-4-6"\nFAST = "claude-haiku-4-5"\n')
+    (tmp_path / "app.py").write_text('M = f"{geo}.anthropic.claude-3-5-sonnet-20240620-v1:0"\n')
     result = run_cli("check", "--no-cache", "--as-of", AS_OF, ".", cwd=tmp_path)
-    assert "2 candidates, 1 parsed by 1 process, 0 from cache, 1 without a model ID, 0 changed." in result.stderr
-    assert "policy.py" not in result.stdout + result.stderr.replace("without a model ID", "")
+    assert "3 candidates, 1 parsed by 1 process, 0 from cache, 2 needed no parse, 0 changed." in result.stderr
+    assert [line.split(":")[0] for line in result.stdout.splitlines() if ": CM" in line] == ["app.py"]
 
 
 def test_corrupt_cache_entries_are_misses(tmp_path: Path) -> None:
