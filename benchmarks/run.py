@@ -274,19 +274,20 @@ def measure(runner: Runner, tree: Path, plan: Plan, jobs: int) -> Table:
     table.add("fix again", again, table.floor_ratio(again),
               note=next((line for line in again.result.stdout.splitlines() if line.startswith("Fixed ")), ""))
 
-    small, with_id = tree / "small.py", tree / "small_id.py"
-    small.write_text("import os\n\nprint(os.getcwd())\n")
-    with_id.write_text(f'import anthropic\n\nMODEL = "{NEW_ID}"\n')
+    small = {name: tree / f"small_{name}.py" for name in ("plain", "current", "outdated")}
+    small["plain"].write_text("import os\n\nprint(os.getcwd())\n")
+    small["current"].write_text(f'import anthropic\n\nMODEL = "{NEW_ID}"\n')
+    small["outdated"].write_text(f'import anthropic\n\nMODEL = "{OLD_ID}"\n')
     python = runner.median([sys.executable, "-c", "pass"], repeat=10)
-    table.add("python -c pass", python, note="start-up rows: median of 10 runs")
-    for name, path, note in (("check one small file", small, "no trigger token: libcst is never imported"),
-                             ("check one small file with an ID", with_id, "a candidate, cache cleared before each "
-                                                                          "run: imports libcst and parses")):
-        start = runner.median(runner.tool("check", str(path)), before=clean, repeat=10)
+    table.add("python -c pass", python, note="start-up rows: median of 10 runs, cache cleared before each")
+    for name, key, note in (("check one small file", "plain", "no trigger token: libcst is never imported"),
+                            ("... with a current model ID", "current", "no ID a rule reports: not parsed"),
+                            ("... with an outdated model ID", "outdated", "imports libcst, parses, reports")):
+        start = runner.median(runner.tool("check", str(small[key])), before=clean, repeat=10)
         table.add(name, start, f"{start.seconds / python.seconds:.1f}x python -c pass", "<= 0.3 s",
                   start.seconds <= 0.3, f"{note}; fastest {start.best:.3f} s")
-    small.unlink()
-    with_id.unlink()
+    for path in small.values():
+        path.unlink()
 
     largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     summed = fixed.memory_kb / 1024

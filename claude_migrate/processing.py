@@ -178,10 +178,18 @@ class FileProcessor:
                     return FileResult(path, error=str(exc))
         return result
 
-    def process(self, path: str, file_type: str) -> tuple[FileResult, bool]:
-        """Read, analyse (storing the outcome in the cache) and finish one file; and whether it was parsed."""
+    def needs_parse(self, path: str, file_type: str, raw: bytes) -> bool:
+        """Whether :meth:`process` would parse these bytes (a file that cannot be decoded: yes, to report it)."""
         try:
-            raw = read_raw(Path(path))
+            return self.may_report(file_type, decode_as(file_type, path, raw).text)
+        except ReadError:
+            return True
+
+    def process(self, path: str, file_type: str, raw: bytes | None = None) -> tuple[FileResult, bool]:
+        """Read (unless given the bytes), analyse (storing the outcome in the cache) and finish one file; and
+        whether it was parsed."""
+        try:
+            raw = read_raw(Path(path)) if raw is None else raw
             source = decode_as(file_type, path, raw)
         except ReadError as exc:
             return FileResult(path, error=str(exc)), False

@@ -14,7 +14,7 @@ def scale_lines(result: RunResult) -> list[str]:
         return []
     changed = sum(1 for file in result.files if file.changed)
     unread = f" ({stats.unread} unchanged since the last run, not read)" if stats.unread else ""
-    processes = f" by {stats.processes} process{'es' if stats.processes > 1 else ''}" if stats.processes else ""
+    processes = f" by {stats.processes} process{'es' if stats.processes > 1 else ''}" if stats.parsed else ""
     unparsed = stats.candidates - stats.parsed - stats.cached
     unparsed_note = f", {unparsed} needed no parse" if unparsed > 0 else ""
     lines = [f"Scanned {stats.scanned} files in {stats.seconds:.2f} s{unread}: {stats.candidates} candidates, "

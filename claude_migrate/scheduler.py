@@ -53,18 +53,21 @@ def _work(chunk: list[tuple[str, str]]) -> list[tuple[FileResult, bool]]:
     return [_worker.process(path, file_type) for path, file_type in chunk]
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+
+
 def _read(path: str) -> tuple[bytes, os.stat_result]:
     """The bytes and stat of a file, with as few system calls as Python allows (this runs 10,000 times)."""
     try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        handle = os.open(path, _READ_FLAGS)
     except OSError as exc:
         raise ReadError(exc.strerror or str(exc)) from None
     try:
         stat = os.fstat(handle)
-        parts = []
-        while chunk := os.read(handle, max(stat.st_size + 1, 65536)):
-            parts.append(chunk)
-        return b"".join(parts), stat
+        data = os.read(handle, stat.st_size + 1)  # one byte more than the size shows the end was reached
+        if len(data) > stat.st_size:  # the file grew since the fstat
+            data += b"".join(iter(lambda: os.read(handle, 1 << 20), b""))
+        return data, stat
     except IsADirectoryError:
         raise ReadError("is a directory") from None
     except OSError as exc:
@@ -99,7 +102,7 @@ class Scheduler:
                 if self.jobs > 1 and self.pool is None and len(self.pending) > 1:
                     self._start_pool()
                 self.progress.update(self.stats.scanned, len(files), self.analysed, len(self.pending))
-            self.to_parse = len(self.pending)
+            self.to_parse += len(self.pending)
             if self.pool is None:  # one file to analyse, or --jobs 1
                 for path, file_type, _ in self.pending:
                     self._done([self.processor.process(path, file_type)], len(files))
@@ -156,17 +159,18 @@ class Scheduler:
             return
         self.results.append(self.processor.finish(path, source, outcome.at(path)))
 
-    def _known(self, path: str, absolute: str) -> str | None:
+    def _known(self, index: StatIndex, path: str, absolute: str) -> str | None:
         """From the stat index: the content hash of an unchanged file, "" if it holds no trigger token."""
+        if absolute not in index.entries:
+            return None
         try:
-            stat = os.stat(path)
+            return index.lookup(absolute, os.stat(path))
         except OSError:
             return None
-        return self.index.lookup(absolute, stat) if self.index is not None else None
 
     def _scan(self, path: str, absolute: str, file_type: str) -> None:
         """Prefilter one file and answer it from the cache, or queue it for analysis."""
-        known = self._known(path, absolute) if self.index is not None else None
+        known = self._known(self.index, path, absolute) if self.index is not None else None
         if known == "":
             self.stats.unread += 1
             return  # unchanged since a run that found no trigger token in it
@@ -192,5 +196,8 @@ class Scheduler:
         outcome = self.cache.get(content) if self.cache is not None else None
         if outcome is not None:
             self._from_cache(path, outcome, file_type, raw)
-        else:
+        elif self.processor.needs_parse(path, file_type, raw):
             self.pending.append((path, file_type, len(raw)))
+        else:  # answered here, without a parse, a worker, or libcst
+            self.to_parse += 1
+            self._done([self.processor.process(path, file_type, raw)], self.stats.scanned)
