@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -40,7 +41,23 @@ class RawFinding:
     replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...]
 
 
-class Provider(cst.BatchableCSTVisitor):
+class Visitor(cst.BatchableCSTVisitor):
+    """A batchable visitor that finds its visit_/leave_ methods once per class, not once per instance.
+
+    libcst's ``get_visitors`` runs ``inspect.getmembers`` over some thousand attributes; the engine makes
+    new visitors for every file, which cost about a fifth of the analysis time of a small file.
+    """
+
+    _method_names: ClassVar[dict[type, tuple[str, ...]]] = {}
+
+    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
+        names = Visitor._method_names.get(type(self))
+        if names is None:
+            names = Visitor._method_names[type(self)] = tuple(super().get_visitors())
+        return {name: getattr(self, name) for name in names}
+
+
+class Provider(Visitor):
     """Shared facts about a file (imports, client regions, ...) that several rule kinds read."""
 
     REQUIRES: ClassVar[tuple[type[Provider], ...]] = ()
@@ -50,7 +67,7 @@ class Provider(cst.BatchableCSTVisitor):
         self.ctx = ctx
 
 
-class RuleKind(cst.BatchableCSTVisitor):
+class RuleKind(Visitor):
     """One kind of change; a rule in YAML picks a kind and gives it parameters and a message."""
 
     KIND: ClassVar[str]
