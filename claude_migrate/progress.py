@@ -25,16 +25,17 @@ class Progress:
         shown = wanted and stream.isatty() and not os.environ.get("CI")
         return cls(stream if shown else None)
 
-    def update(self, scanned: int, files: int, parsed: int, to_parse: int) -> None:
+    def update(self, scanned: int, files: int, analysed: int, to_analyse: int) -> None:
         if self.stream is None:
             return
         now = time.monotonic()
         if now - self.started < DELAY or now - self.last < INTERVAL:
             return
         self.last = now
-        done = (scanned + parsed) / max(1, files + to_parse)
+        done = scanned / max(1, files) if scanned < files else analysed / max(1, to_analyse)  # scan, then analysis
         bar = "#" * int(done * WIDTH)
-        self.stream.write(f"\r[{bar:<{WIDTH}}] scanned {scanned}/{files} files, parsed {parsed}/{to_parse}\x1b[K")
+        stage = f"scanned {scanned}/{files} files" if scanned < files else f"analysed {analysed}/{to_analyse} files"
+        self.stream.write(f"\r[{bar:<{WIDTH}}] {stage}\x1b[K")
         self.stream.flush()
         self.drawn = True
 
