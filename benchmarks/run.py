@@ -200,6 +200,11 @@ class Runner:
         return Timing(middle.seconds, runs[0].seconds, middle.cpu, middle.result)
 
 
+def listed(timing: Timing) -> str:
+    count = len(timing.result.stdout.split())
+    return f"grep lists {count} file{'' if count == 1 else 's'}"
+
+
 def summary(timing: Timing) -> str:
     return next((line for line in timing.result.stderr.splitlines() if line.startswith("Scanned ")), "")
 
@@ -234,7 +239,7 @@ def measure(runner: Runner, tree: Path, plan: Plan, jobs: int) -> Table:
     plant(tree, plan, planted=False)
     floor = runner.median(grep)
     table = Table(floor.seconds)
-    table.add("grep -rlE floor, tree as copied", floor, "1.00x floor", note=f"{len(floor.result.stdout.split())} files")
+    table.add("grep -rlE floor, tree as copied", floor, "1.00x floor", note=listed(floor))
     bare = runner.median(check, before=clean)
     table.add("check, cold cache, tree as copied", bare, table.floor_ratio(bare), "<= 2x floor",
               bare.seconds <= 2 * floor.seconds, summary(bare))
@@ -242,8 +247,7 @@ def measure(runner: Runner, tree: Path, plan: Plan, jobs: int) -> Table:
     plant(tree, plan, planted=True)
     floor = runner.median(grep)
     table.floor = floor.seconds
-    table.add(f"grep -rlE floor, {plan.sites} sites planted", floor, "1.00x floor",
-              note=f"{len(floor.result.stdout.split())} files")
+    table.add(f"grep -rlE floor, {plan.sites} sites planted", floor, "1.00x floor", note=listed(floor))
     cold = runner.median(check, before=clean)
     table.add("check, cold cache", cold, table.floor_ratio(cold), "<= 2x floor", cold.seconds <= 2 * floor.seconds,
               summary(cold))
