@@ -3,8 +3,8 @@ parses nothing.
 
 - Results are stored per file content: the key is a hash of the file type and bytes, inside a folder
   named by the run's fingerprint (tool version, Python version, rule files, selected rules, target,
-  date, Region settings, check or fix). Entries are JSON and hold no path, so they can be trusted only
-  as data: a corrupt or foreign entry is a miss, never a crash, and never runs code.
+  date, Region settings, check or fix, and a random value of this user's: see rulecache.py). Entries
+  are JSON and hold no path: a corrupt entry is a miss, never a crash, and never runs code.
 - A stat index maps each walked file's path, size, times and inode to its content hash (or to "holds
   no trigger token"), so that an unchanged file is not even read. As in git, a file modified within
   the last two seconds is not indexed: a second write in the same clock tick would not change its stat.
@@ -42,10 +42,10 @@ def fingerprint(*parts: object) -> str:
 _TEMP_NAMES = itertools.count()
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Replace ``path`` in one rename; errors are the caller's to ignore (a cache write may fail)."""
     temp = path.with_name(f".tmp-{os.getpid()}-{next(_TEMP_NAMES)}-{path.name}")
-    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

@@ -4,7 +4,9 @@ Parsing the YAML and importing the rule kinds (which imports libcst) costs about
 the result costs about 10 ms. That is the start-up of a pre-commit run over files with no trigger
 token. The pickle lives in the user's own cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``), never
 in the project, because unpickling a file runs whatever it says: a checked-out repository must not
-be able to plant one. Its key covers the rule files, this package's code and the Python version.
+be able to plant one. Its key covers the rule files, this package's code and the Python version,
+and a random value kept in that folder: the result cache's keys start from it, so result entries
+planted in a repository's .claude_migrate_cache/ can never match (a planted fix could write code).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from claude_migrate.loading import load_all_rules, load_rule_data, rule_files, r
 from claude_migrate.ruleset import RuleSpec
 
 PACKAGE = Path(__file__).resolve().parent
+KEEP_PICKLES = 8  # older ones (other versions, other rule files) are removed when a new one is written
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,24 @@ def user_cache_dir() -> Path:
     return Path(base) / "claude-migrate"
 
 
+def _secret() -> bytes:
+    """This user's random value (made on first use); a fresh one per run if it cannot be kept."""
+    path = user_cache_dir() / "secret"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    value = os.urandom(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, value, mode=0o600)
+    except OSError:
+        pass
+    return value
+
+
 def _key(files: list[Path]) -> str:
-    digest = hashlib.blake2b(f"{__version__} {sys.version} {PACKAGE}".encode(), digest_size=16)
+    digest = hashlib.blake2b(f"{__version__} {sys.version} {PACKAGE}".encode(), digest_size=16, key=_secret()[:64])
     for folder in (PACKAGE, PACKAGE / "kinds"):
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             if entry.name.endswith(".py"):
@@ -69,6 +88,9 @@ def load(extra_dirs: tuple[Path, ...] = (), use_cache: bool = True) -> LoadedRul
         try:
             stored.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(stored, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
+            kept = sorted(stored.parent.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for stale in kept[KEEP_PICKLES:]:
+                stale.unlink(missing_ok=True)
         except OSError:
             pass
     return loaded

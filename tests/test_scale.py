@@ -102,6 +102,18 @@ def test_corrupt_cache_entries_are_misses(tmp_path: Path) -> None:
     assert _stats(again.stderr)["parsed"] == len(entries)
 
 
+def test_entries_written_for_another_user_never_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A repository that ships a .claude_migrate_cache/ cannot feed its results (or fixed texts) to a run."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _tree(repo, 2)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "author"))
+    run_cli("check", "--as-of", AS_OF, ".", cwd=repo)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user"))
+    result = run_cli("check", "--as-of", AS_OF, ".", cwd=repo)
+    assert _stats(result.stderr) == {"candidates": 4, "parsed": 4, "from cache": 0, "changed": 0}
+
+
 def test_fix_fills_the_cache_for_the_fixed_files_and_clean_removes_it(tmp_path: Path) -> None:
     _tree(tmp_path, 3)
     fixed = run_cli("fix", "--as-of", AS_OF, ".", cwd=tmp_path)
