@@ -57,6 +57,9 @@ BedrockLive = Annotated[bool, typer.Option(
                            "the account has in the Region, for profile prefixes and CM105.")]
 BedrockSnapshot = Annotated[Optional[Path], typer.Option(
     "--bedrock-snapshot", help="Use a Bedrock answer saved by `claude-migrate models --bedrock --save FILE`.")]
+Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1,
+                                             help="Processes that parse files (default: the CPU count).")]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write .claude_migrate_cache/.")]
 
 
 def _fail(message: str) -> None:
@@ -96,8 +99,9 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
              as_of: str | None,
              bedrock_region: str | None, bedrock_profile_prefix: str | None, statistics: bool,
              exit_zero: bool, debug: bool, bedrock_live: bool = False, bedrock_snapshot: Path | None = None,
-             unsafe_fixes: bool = False, diff_base: str | None = None, exit_non_zero_on_fix: bool = False) -> None:
-    from claude_migrate import api, report
+             unsafe_fixes: bool = False, diff_base: str | None = None, exit_non_zero_on_fix: bool = False,
+             jobs: int | None = None, no_cache: bool = False) -> None:
+    from claude_migrate import api, report, runsummary
     from claude_migrate.bedrock_live import bedrock_answer, boto3_client
     from claude_migrate.discovery import common_directory
     from claude_migrate.formats import get_format
@@ -117,7 +121,7 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
         bedrock = bedrock_answer(live=bedrock_live, snapshot=bedrock_snapshot, region=settings.bedrock_region,
                                  profile=None, factory=boto3_client, live_flag="--bedrock-live")
         result = api.run(chosen_paths, settings, mode, unsafe_fixes=unsafe_fixes, as_of=date, debug=debug,
-                         bedrock=bedrock)
+                         bedrock=bedrock, jobs=jobs, use_cache=not no_cache, progress=True)
         if changes is not None:
             result = only_changed(result, changes)
     except UsageError as exc:
@@ -138,6 +142,8 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
         typer.echo(f"warning: {warning}", err=True)
     for line in report.summary_lines(result, mode):
         print(line, file=summary_stream)
+    for line in runsummary.scale_lines(result):
+        typer.echo(line, err=True)
     changed = any(f.changed for f in result.files)
     pending = bool(result.findings) or (changed and (mode is api.Mode.DIFF or exit_non_zero_on_fix))
     if result.errors:
@@ -150,7 +156,7 @@ def check(paths: Paths = None, target: Target = None, select: Select = None, ign
           output_format: Format = "text", output_file: OutputFile = None, config: Config = None, as_of: AsOf = None,
           bedrock_region: Region = None, bedrock_profile_prefix: Prefix = None, statistics: Statistics = False,
           exit_zero: ExitZero = False, debug: Debug = False, bedrock_live: BedrockLive = False,
-          bedrock_snapshot: BedrockSnapshot = None,
+          bedrock_snapshot: BedrockSnapshot = None, jobs: Jobs = None, no_cache: NoCache = False,
           add_ignore: Annotated[bool, typer.Option("--add-ignore", help="Write a `# claude-migrate: ignore[...]` "
                                                    "comment for every current finding.")] = False,
           diff_base: Annotated[Optional[str], typer.Option("--diff-base", metavar="REF", help="Report only findings "
@@ -161,7 +167,7 @@ def check(paths: Paths = None, target: Target = None, select: Select = None, ign
              output_format=output_format, output_file=output_file, config=config, as_of=as_of,
              bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics,
              exit_zero=exit_zero, debug=debug, bedrock_live=bedrock_live, bedrock_snapshot=bedrock_snapshot,
-             diff_base=diff_base)
+             diff_base=diff_base, jobs=jobs, no_cache=no_cache)
 
 
 @app.command()
@@ -171,7 +177,8 @@ def fix(paths: Paths = None, target: Target = None, select: Select = None, ignor
         exit_zero: ExitZero = False, debug: Debug = False,
         unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply unsafe fixes.")] = False,
         diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff and write nothing.")] = False,
-        bedrock_live: BedrockLive = False, bedrock_snapshot: BedrockSnapshot = None,
+        bedrock_live: BedrockLive = False, bedrock_snapshot: BedrockSnapshot = None, jobs: Jobs = None,
+        no_cache: NoCache = False,
         exit_non_zero_on_fix: Annotated[bool, typer.Option("--exit-non-zero-on-fix", help="Exit 1 when a file was "
                                                            "changed, even if nothing remains (for pre-commit).")] = False,
         ) -> None:
@@ -180,7 +187,19 @@ def fix(paths: Paths = None, target: Target = None, select: Select = None, ignor
              output_format=output_format, output_file=output_file, config=config, as_of=as_of, bedrock_region=bedrock_region,
              bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero,
              debug=debug, bedrock_live=bedrock_live, bedrock_snapshot=bedrock_snapshot, unsafe_fixes=unsafe_fixes,
-             exit_non_zero_on_fix=exit_non_zero_on_fix)
+             exit_non_zero_on_fix=exit_non_zero_on_fix, jobs=jobs, no_cache=no_cache)
+
+
+@app.command()
+def clean(config: Config = None) -> None:
+    """Remove the result cache: .claude_migrate_cache/ at the project root."""
+    from claude_migrate import cache
+    from claude_migrate.config import find_config
+
+    config_path = config or find_config(Path.cwd())
+    root = config_path.parent if config_path else Path.cwd()
+    removed = cache.clean(root)
+    typer.echo(f"Removed {root / cache.CACHE_DIR}." if removed else f"No cache at {root / cache.CACHE_DIR}.")
 
 
 def _load_rules() -> list:  # type: ignore[type-arg]
@@ -280,4 +299,13 @@ def main_options(version: Annotated[bool, typer.Option("--version", callback=_ve
 
 
 def main() -> None:
+    # typer spends about 0.2 s setting up its parameters before a command runs. The pre-commit hook's
+    # plain `check FILE...` (and `fix FILE...`) has no options to parse, so it calls the command directly.
+    args = sys.argv[1:]
+    if args[:1] in (["check"], ["fix"]) and not any(arg.startswith("-") for arg in args[1:]):
+        command = check if args[0] == "check" else fix
+        try:
+            command([Path(arg) for arg in args[1:]] or None)
+        except typer.Exit as done:
+            sys.exit(done.exit_code)
     app()

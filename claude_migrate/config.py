@@ -15,6 +15,7 @@ import pathspec
 
 from claude_migrate.catalogue import PROFILE_PREFIXES
 from claude_migrate.errors import DataError
+from claude_migrate.filetypes import FILE_TYPES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -24,7 +25,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 SECTION = "tool.claude-migrate"
 OVERRIDES = f"{SECTION}.overrides"
 KEYS = ("target", "select", "ignore", "exclude", "bedrock-region", "bedrock-profile-prefix", "extra-rule-dirs",
-        "overrides")
+        "overrides", "file-types")
 OVERRIDE_KEYS = ("paths", "target", "select", "ignore")
 COMMAND_LINE = "command line"
 
@@ -53,6 +54,7 @@ class Settings:
     bedrock_region: str | None = None
     bedrock_profile_prefix: str | None = None
     extra_rule_dirs: tuple[Path, ...] = ()
+    file_types: tuple[str, ...] = FILE_TYPES
     config_path: Path | None = None
     origins: dict[str, str] = field(default_factory=dict, compare=False)
     overrides: tuple[Override, ...] = field(default=(), compare=False)
@@ -162,6 +164,12 @@ def load_settings(path: Path) -> Settings:
         values["extra_rule_dirs"] = tuple(path.parent / d for d in _strings(path, line("extra-rule-dirs"),
                                                                              "extra-rule-dirs",
                                                                              section["extra-rule-dirs"]))
+    if "file-types" in section:
+        values["file_types"] = _strings(path, line("file-types"), "file-types", section["file-types"])
+        unknown = [kind for kind in values["file_types"] if kind not in FILE_TYPES]
+        if unknown:
+            raise DataError(path, line("file-types"), "file-types",
+                            f"'{unknown[0]}' is not one of: {', '.join(FILE_TYPES)}")
     prefix = values.get("bedrock_profile_prefix")
     if prefix is not None and prefix not in PROFILE_PREFIXES:
         raise DataError(path, _key_line(text, "bedrock-profile-prefix"), "bedrock-profile-prefix",

@@ -10,21 +10,12 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from claude_migrate.context import FileContext, RuleData, RunOptions
 from claude_migrate.edits import Substitute
-from claude_migrate.findings import Edit, Finding, Fix, Position
+from claude_migrate.findings import MAX_FIX_PASSES, Edit, Finding, Fix, FixOutcome, Position, choose_fixes
 from claude_migrate.kinds import KIND_REGISTRY
 from claude_migrate.kinds.base import Provider, RawFinding
 from claude_migrate.ruleset import RuleSpec
+from claude_migrate.source import FixedPointError, SourceError
 from claude_migrate.suppressions import apply_suppressions
-
-MAX_FIX_PASSES = 10
-
-
-class SourceError(Exception):
-    """The text cannot be analysed (syntax error, too deep to parse)."""
-
-
-class FixedPointError(Exception):
-    """Fixes kept changing the file: the engine refuses to write a result it cannot vouch for."""
 
 
 @dataclass
@@ -32,13 +23,6 @@ class Analysis:
     findings: list[Finding]
     raw: list[RawFinding]
     ranges: dict[int, tuple[Position, Position]]
-
-
-@dataclass
-class FixOutcome:
-    text: str
-    remaining: list[Finding]
-    fixed: list[Finding]
 
 
 def parse(text: str) -> cst.Module:
@@ -133,7 +117,7 @@ class Analyzer:
         for _ in range(MAX_FIX_PASSES):
             module = parse(current)
             analysis = self.analyze(path, module, current)
-            chosen = _non_overlapping(analysis, safeties)
+            chosen = choose_fixes(analysis.findings, safeties)
             if not chosen:
                 return FixOutcome(current, analysis.findings, fixed)
             mapping = {id(old): new for index in chosen for old, new in analysis.raw[index].replacements}
@@ -145,15 +129,3 @@ class Analyzer:
         raise FixedPointError(f"fixes did not settle after {MAX_FIX_PASSES} passes; the file was left unchanged")
 
 
-def _non_overlapping(analysis: Analysis, safeties: frozenset[str]) -> list[int]:
-    taken: list[tuple[Position, Position]] = []
-    chosen = []
-    for index, raw in enumerate(analysis.raw):
-        if not raw.replacements or raw.safety not in safeties:
-            continue
-        spans = [analysis.ranges[id(old)] for old, _ in raw.replacements]
-        if any(start < other_end and other_start < end for start, end in spans for other_start, other_end in taken):
-            continue
-        taken.extend(spans)
-        chosen.append(index)
-    return chosen

@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 SEVERITIES = ("error", "warning", "info")
+SAFETY_ORDER = ("safe", "unsafe", "manual")
+
+
+def weakest(*safeties: str) -> str:
+    """The least safe of several fix safeties: a report can lower a rule's safety, never raise it."""
+    return max(safeties, key=SAFETY_ORDER.index)
 
 
 @dataclass(frozen=True, order=True)
@@ -39,5 +45,36 @@ class Finding:
     location_prefix: str = field(default="", compare=False)  # e.g. "cell 3:" for notebooks
 
     @property
-    def sort_key(self) -> tuple[str, str, Position, str]:
-        return (self.path, self.location_prefix, self.start, self.code)
+    def cell(self) -> int | None:
+        """The 1-based notebook cell of a finding in a notebook (``location_prefix`` "cell N:"), else None."""
+        number = self.location_prefix.removeprefix("cell ").removesuffix(":")
+        return int(number) if self.location_prefix.startswith("cell ") and number.isdigit() else None
+
+    @property
+    def sort_key(self) -> tuple[str, int, str, Position, str]:
+        return (self.path, self.cell or 0, self.location_prefix, self.start, self.code)
+
+
+MAX_FIX_PASSES = 10
+
+
+@dataclass
+class FixOutcome:
+    text: str
+    remaining: list[Finding]
+    fixed: list[Finding]
+
+
+def choose_fixes(findings: list[Finding], safeties: frozenset[str]) -> list[int]:
+    """Indexes of the findings whose fixes one pass applies: allowed safety, no edit overlapping an earlier one."""
+    taken: list[tuple[Position, Position]] = []
+    chosen = []
+    for index, finding in enumerate(findings):
+        if finding.fix is None or finding.fix.safety not in safeties:
+            continue
+        spans = [(edit.start, edit.end) for edit in finding.fix.edits]
+        if any(start < other_end and other_start < end for start, end in spans for other_start, other_end in taken):
+            continue
+        taken.extend(spans)
+        chosen.append(index)
+    return chosen

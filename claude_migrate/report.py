@@ -66,6 +66,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         }
     return {
         "path": finding.path,
+        **({"cell": finding.cell} if finding.cell is not None else {}),  # notebooks: line and column are in the cell
         "line": finding.start.line,
         "column": finding.start.column + 1,
         "end_line": finding.end.line,

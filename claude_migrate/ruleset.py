@@ -10,7 +10,6 @@ from typing import Any
 
 from claude_migrate.errors import DataError
 from claude_migrate.findings import SEVERITIES
-from claude_migrate.kinds import KIND_REGISTRY, load_builtin_kinds
 from claude_migrate.targets import FIX_SAFETIES
 from claude_migrate.yamlio import Fields, YamlMap, load_yaml
 
@@ -84,6 +83,8 @@ def _examples(fields: Fields) -> tuple[Example, ...]:
 
 
 def _rule(item: YamlMap, path: Path) -> RuleSpec:
+    from claude_migrate.kinds import KIND_REGISTRY  # imports libcst: only loading rule files pays for it
+
     fields = Fields(item, "rule", path=path, allowed={
         "code", "name", "summary", "severity", "fix", "kind", "params", "triggers", "message", "docs", "sources"})
     code = fields.str("code", required=True)
@@ -135,6 +136,8 @@ def load_rule_file(path: Path) -> list[RuleSpec]:
 
 def load_rules(paths: list[Path]) -> list[RuleSpec]:
     """All rules from the given files, in code order; a code used twice is an error."""
+    from claude_migrate.kinds import load_builtin_kinds
+
     load_builtin_kinds()
     rules: dict[str, RuleSpec] = {}
     names: dict[str, RuleSpec] = {}

@@ -23,6 +23,14 @@ class WriteError(Exception):
     """The file could not be replaced; the original is left as it was."""
 
 
+class SourceError(Exception):
+    """The text cannot be analysed (syntax error, invalid JSON, too deep to parse)."""
+
+
+class FixedPointError(Exception):
+    """Fixes kept changing the file: the engine refuses to write a result it cannot vouch for."""
+
+
 @dataclass(frozen=True)
 class SourceFile:
     path: Path
@@ -68,14 +76,28 @@ def decode(path: Path, raw: bytes) -> SourceFile:
     return SourceFile(path, raw, text, codec, bom)
 
 
-def read_source(path: Path) -> SourceFile:
+def decode_data(path: Path, raw: bytes) -> SourceFile:
+    """Decode a notebook or config file: UTF-8 (BOM kept), else Latin-1, which maps every byte, so that
+    everything around an edit is written back byte for byte."""
+    bom = raw.startswith(BOM)
+    body = raw[len(BOM):] if bom else raw
     try:
-        raw = path.read_bytes()
+        return SourceFile(path, raw, body.decode("utf-8"), "utf-8", bom)
+    except UnicodeDecodeError:
+        return SourceFile(path, raw, body.decode("latin-1"), "latin-1", bom)
+
+
+def read_raw(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
     except IsADirectoryError:
         raise ReadError("is a directory") from None
     except OSError as exc:
         raise ReadError(exc.strerror or str(exc)) from None
-    return decode(path, raw)
+
+
+def read_source(path: Path) -> SourceFile:
+    return decode(path, read_raw(path))
 
 
 def write_atomically(source: SourceFile, data: bytes) -> None:

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import libcst as cst
 
+from claude_migrate.findings import SAFETY_ORDER, weakest  # noqa: F401 - kinds import both from here
 from claude_migrate.yamlio import Fields, YamlMap
 
 if TYPE_CHECKING:
     from claude_migrate.context import FileContext
     from claude_migrate.ruleset import RuleSpec
 
-SAFETY_ORDER = ("safe", "unsafe", "manual")
 KIND_REGISTRY: dict[str, type[RuleKind]] = {}
 K = TypeVar("K", bound="type[RuleKind]")
-
-
-def weakest(*safeties: str) -> str:
-    """The least safe of several fix safeties: a report can lower a rule's safety, never raise it."""
-    return max(safeties, key=SAFETY_ORDER.index)
 
 
 @dataclass(frozen=True)
