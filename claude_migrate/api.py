@@ -3,38 +3,32 @@
 from __future__ import annotations
 
 import datetime
-import difflib
-import traceback
-from dataclasses import dataclass, field
-from enum import Enum
+import os
+import sys
+import time
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from claude_migrate import __version__, cache, rulecache
+from claude_migrate.cache import ResultCache, StatIndex
 from claude_migrate.catalogue import Platform
-from claude_migrate.config import Settings, setting_error
+from claude_migrate.config import COMMAND_LINE, Settings
 from claude_migrate.context import RuleData, RunOptions
-from claude_migrate.discovery import discover
-from claude_migrate.engine import Analyzer, FixedPointError, SourceError
+from claude_migrate.discovery import Discovered, discover
 from claude_migrate.errors import UsageError
 from claude_migrate.findings import Finding
-from claude_migrate.loading import load_all_rules, load_rule_data
+from claude_migrate.processing import RunPlan
+from claude_migrate.progress import Progress
+from claude_migrate.results import FileResult, Mode, RunStats
 from claude_migrate.ruleset import RuleSpec
-from claude_migrate.source import ReadError, WriteError, read_source, write_atomically
+from claude_migrate.scheduler import Scheduler
+from claude_migrate.targets import Target
 
+if TYPE_CHECKING:
+    from claude_migrate.bedrock_snapshot import BedrockSnapshot
 
-class Mode(str, Enum):
-    CHECK = "check"
-    FIX = "fix"
-    DIFF = "diff"
-
-
-@dataclass
-class FileResult:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    fixed: list[Finding] = field(default_factory=list)
-    error: str | None = None
-    diff: str = ""
-    changed: bool = False
+__all__ = ["FileResult", "Mode", "RunResult", "RunStats", "run", "select_rules", "target_warnings"]
 
 
 @dataclass
@@ -42,6 +36,7 @@ class RunResult:
     files: list[FileResult]
     rules: list[RuleSpec]
     warnings: list[str]
+    stats: RunStats = field(default_factory=RunStats)
 
     @property
     def findings(self) -> list[Finding]:
@@ -50,6 +45,10 @@ class RunResult:
     @property
     def fixed(self) -> list[Finding]:
         return [f for result in self.files for f in result.fixed]
+
+    @property
+    def suppressed(self) -> list[Finding]:
+        return [f for result in self.files for f in result.suppressed]
 
     @property
     def errors(self) -> list[FileResult]:
@@ -90,63 +89,90 @@ def target_warnings(data: RuleData, options: RunOptions) -> list[str]:
     return [f"target {options.target.name}: {'; '.join(dict.fromkeys(lines))}. {advice}"]
 
 
-def _diff(path: str, before: str, after: str) -> str:
-    return "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                        fromfile=f"a/{path}", tofile=f"b/{path}"))
+def _caches(base: Path, rules_key: str, plan: RunPlan, discovered: Discovered, with_index: bool
+            ) -> tuple[ResultCache | None, StatIndex | None]:
+    """The result cache for this run's settings, and the stat index when a directory is walked."""
+    folder = cache.prepare(base)
+    if folder is None:
+        return None, None
+    options = plan.options
+    settings = [__version__, sys.version_info[:2], rules_key, [rule.code for rule in plan.rules],
+                options.target.name, options.as_of, options.bedrock_region, options.bedrock_profile_prefix]
+    action = "check" if plan.mode is Mode.CHECK else ["fix", sorted(plan.safeties)]
+    results = ResultCache(folder, cache.fingerprint(*settings, action), cache.fingerprint(*settings, "check"))
+    triggers = [plan.code_triggers, plan.config_triggers]
+    index = StatIndex(folder, cache.fingerprint(__version__, *triggers)) if with_index and discovered.roots else None
+    return results, index
 
 
-def process_file(path: Path, analyzer: Analyzer, triggers: tuple[bytes, ...], mode: Mode,
-                 safeties: frozenset[str], debug: bool = False) -> FileResult:
-    """Check or fix one file; every failure becomes a one-line error on the result, never an exception."""
-    name = str(path)
-    result = FileResult(name)
+def _target(data: RuleData, settings: Settings) -> Target:
+    """The settings' target; an unknown one named in a file says where."""
     try:
-        source = read_source(path)
-        if not any(token in source.raw for token in triggers):
-            return result
-        if mode is Mode.CHECK:
-            result.findings = analyzer.check(name, source.text)
-            return result
-        outcome = analyzer.fix(name, source.text, safeties)
-        result.findings, result.fixed = outcome.remaining, outcome.fixed
-        if outcome.text != source.text:
-            result.changed = True
-            if mode is Mode.DIFF:
-                result.diff = _diff(name, source.text, outcome.text)
-            else:
-                write_atomically(source, source.encode(outcome.text))
-    except (ReadError, SourceError, WriteError, FixedPointError) as exc:
-        result = FileResult(name, error=str(exc))
-    except RecursionError:
-        result = FileResult(name, error="nesting too deep to analyse")
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop a run over ten thousand
-        detail = traceback.format_exc() if debug else f"{type(exc).__name__}: {exc}"
-        result = FileResult(name, error=f"internal error ({detail}); please report it")
-    return result
+        return data.targets.get(settings.target)
+    except UsageError as exc:
+        origin = settings.origins.get("target", "")
+        raise UsageError(f"{origin}: key 'target': {exc}" if origin and origin != COMMAND_LINE else str(exc)) from None
+
+
+def _scopes(settings: Settings, files: list[tuple[str, str, str]]) -> list[tuple[Settings, list[tuple[str, str, str]]]]:
+    """The files grouped by the settings that apply to them: per-path overrides make their own groups."""
+    groups: dict[tuple[object, ...], tuple[Settings, list[tuple[str, str, str]]]] = {}
+    for file in files:
+        scoped = settings.for_path(Path(file[0])) if settings.overrides else settings
+        key = (scoped.target, scoped.select, scoped.ignore)
+        groups.setdefault(key, (scoped, []))[1].append(file)
+    return list(groups.values()) or [(settings, [])]
+
+
+def _add_stats(total: RunStats, more: RunStats) -> None:
+    for item in fields(RunStats):
+        setattr(total, item.name, getattr(total, item.name) + getattr(more, item.name))
 
 
 def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool = False,
-        as_of: datetime.date | None = None, debug: bool = False) -> RunResult:
-    data = load_rule_data()
-    rules = select_rules(load_all_rules(settings.extra_rule_dirs), settings.select, settings.ignore)
-    try:
-        target = data.targets.get(settings.target)
-    except UsageError as exc:
-        raise setting_error(settings, "target", str(exc)) from None
-    options = RunOptions(
-        target=target,
-        as_of=as_of or datetime.date.today(),
-        bedrock_region=settings.bedrock_region,
-        bedrock_profile_prefix=settings.bedrock_profile_prefix,
-    )
-    analyzer = Analyzer(data, rules, options)
-    triggers = tuple(sorted({token.encode() for rule in rules for token in rule.triggers}))
+        as_of: datetime.date | None = None, debug: bool = False, bedrock: BedrockSnapshot | None = None,
+        jobs: int | None = None, use_cache: bool = True, progress: bool = False) -> RunResult:
+    """Check or fix ``paths``; ``jobs`` processes (default: one per CPU) parse what the cache cannot answer.
+
+    Results are sorted by path, so they are the same whatever the job count and the order of ``paths``.
+    A Bedrock answer (``bedrock``) and ``check --add-ignore`` bypass the cache: their results depend on more
+    than the file and the settings.
+    """
+    started = time.perf_counter()
+    loaded = rulecache.load(settings.extra_rule_dirs, use_cache)
+    data = loaded.data
+    region = settings.bedrock_region or (bedrock.region if bedrock else None)
     base = settings.config_path.parent if settings.config_path else Path.cwd()
-    discovered = discover(paths, list(settings.exclude), base)
-    results = [FileResult(str(p), error="no such file or directory") for p in discovered.missing]
+    discovered = discover(paths, list(settings.exclude), base, settings.file_types)
     safeties = frozenset({"safe", "unsafe"} if unsafe_fixes else {"safe"})
-    results.extend(process_file(p, analyzer, triggers, mode, safeties, debug) for p in discovered.files)
-    kinds_found = {f.code for r in results for f in (*r.findings, *r.fixed)}
-    replacing = any(rule.kind == "outdated-model-id" and rule.code in kinds_found for rule in rules)
-    warnings = target_warnings(data, options) if replacing else []
-    return RunResult(results, rules, warnings)
+    caching = use_cache and bedrock is None and mode is not Mode.ADD_IGNORE
+    for scoped in (settings, *(settings.apply(override) for override in settings.overrides)):
+        _target(data, scoped)  # a bad target or code in any override is an error even if no file matches it
+        select_rules(loaded.rules, scoped.select, scoped.ignore)
+    scopes = _scopes(settings, discovered.files)
+    stats, results, warnings, chosen = RunStats(), [], [], {}
+    for scoped, files in scopes:
+        rules = select_rules(loaded.rules, scoped.select, scoped.ignore)
+        options = RunOptions(target=_target(data, scoped), as_of=as_of or datetime.date.today(),
+                             bedrock_region=region, bedrock_profile_prefix=settings.bedrock_profile_prefix,
+                             bedrock=bedrock)
+        plan = RunPlan(data, tuple(rules), options, mode, safeties, debug)
+        result_cache, index = (_caches(base, loaded.key, plan, discovered, len(scopes) == 1) if caching
+                               else (None, None))
+        scheduler = Scheduler(plan, result_cache, index, jobs or os.cpu_count() or 1, Progress.for_run(progress))
+        found = scheduler.run(files)
+        if index is not None:
+            index.save(discovered.roots)
+        results.extend(found)
+        _add_stats(stats, scheduler.stats)
+        codes = {f.code for r in found for f in (*r.findings, *r.fixed)}
+        if any(rule.kind == "outdated-model-id" and rule.code in codes for rule in rules):
+            warnings.extend(w for w in target_warnings(data, options) if w not in warnings)
+        chosen.update((rule.code, rule) for rule in rules)
+    if bedrock is not None and region != bedrock.region:
+        warnings.append(f"the Bedrock answer is for {bedrock.region} but the configured Region is "
+                        f"{region}: it applies only to clients built in {bedrock.region}")
+    missing = [FileResult(str(p), error="no such file or directory") for p in discovered.missing]
+    results = sorted([*missing, *results], key=lambda result: result.path.split(os.sep))
+    stats.seconds = time.perf_counter() - started
+    return RunResult(results, [chosen[code] for code in sorted(chosen)], warnings, stats)

@@ -7,12 +7,15 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from claude_migrate import __version__
 from claude_migrate.errors import UsageError
+
+if TYPE_CHECKING:
+    from claude_migrate.config import Settings
 
 app = typer.Typer(
     name="claude-migrate",
@@ -24,7 +27,9 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
+class ModelsFormat(str, Enum):
+    """How `claude-migrate models` prints the catalogue."""
+
     text = "text"
     json = "json"
 
@@ -37,7 +42,10 @@ Paths = Annotated[Optional[list[Path]], typer.Argument(help="Files or directorie
 Target = Annotated[Optional[str], typer.Option(help="Migration target (see `claude-migrate rules`); default from the rule data.")]
 Select = Annotated[Optional[list[str]], typer.Option(help="Only these rule codes or prefixes (comma-separated).")]
 Ignore = Annotated[Optional[list[str]], typer.Option(help="Skip these rule codes or prefixes (comma-separated).")]
-Format = Annotated[OutputFormat, typer.Option("--output-format", help="How to print findings.")]
+Format = Annotated[str, typer.Option("--output-format", help="How to print findings: text, concise, json, "
+                                                             "json-lines, sarif, github, markdown.")]
+OutputFile = Annotated[Optional[Path], typer.Option("--output-file", help="Write the findings to this file; the "
+                                                                          "summary still goes to the terminal.")]
 Config = Annotated[Optional[Path], typer.Option(help="A pyproject.toml to read [tool.claude-migrate] from.")]
 AsOf = Annotated[Optional[str], typer.Option(help="Judge model lifecycles as of this date (YYYY-MM-DD).")]
 Region = Annotated[Optional[str], typer.Option(help="AWS Region the Bedrock calls run in, for profile prefixes.")]
@@ -45,6 +53,14 @@ Prefix = Annotated[Optional[str], typer.Option(help="Cross-Region profile prefix
 Statistics = Annotated[bool, typer.Option("--statistics", help="Print counts per rule instead of findings.")]
 ExitZero = Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when findings remain.")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
+BedrockLive = Annotated[bool, typer.Option(
+    "--bedrock-live", help="Ask Amazon Bedrock (boto3, standard AWS credentials) which Claude models and profiles "
+                           "the account has in the Region, for profile prefixes and CM105.")]
+BedrockSnapshot = Annotated[Optional[Path], typer.Option(
+    "--bedrock-snapshot", help="Use a Bedrock answer saved by `claude-migrate models --bedrock --save FILE`.")]
+Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1,
+                                             help="Processes that parse files (default: the CPU count).")]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write .claude_migrate_cache/.")]
 
 
 def _fail(message: str) -> None:
@@ -62,41 +78,75 @@ def _as_of(value: str | None) -> datetime.date | None:
     return None
 
 
-def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, select: list[str] | None,
-             ignore: list[str] | None, output_format: OutputFormat, config: Path | None, as_of: str | None,
-             bedrock_region: str | None, bedrock_profile_prefix: str | None, statistics: bool,
-             exit_zero: bool, debug: bool, unsafe_fixes: bool = False) -> None:
-    from claude_migrate import api, report
+def _settings(config: Path | None, start: Path) -> Settings:
+    """Settings from --config, else from the nearest pyproject.toml at or above ``start`` with our table."""
     from claude_migrate.config import Settings, find_config, load_settings
+
+    if config is not None and not os.path.isfile(config):  # os.path: False, not an error, for a name too long
+        raise UsageError(f"--config {config}: no such file")
+    config_path = config or find_config(start)
+    return load_settings(config_path) if config_path else Settings()
+
+
+def _write_output(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"--output-file {path}: cannot write: {exc.strerror or exc}")
+
+
+def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, select: list[str] | None,
+             ignore: list[str] | None, output_format: str, output_file: Path | None, config: Path | None,
+             as_of: str | None,
+             bedrock_region: str | None, bedrock_profile_prefix: str | None, statistics: bool,
+             exit_zero: bool, debug: bool, bedrock_live: bool = False, bedrock_snapshot: Path | None = None,
+             unsafe_fixes: bool = False, diff_base: str | None = None, exit_non_zero_on_fix: bool = False,
+             jobs: int | None = None, no_cache: bool = False) -> None:
+    from claude_migrate import api, report, runsummary
+    from claude_migrate.bedrock_live import bedrock_answer, boto3_client
+    from claude_migrate.discovery import common_directory
+    from claude_migrate.formats import get_format
+    from claude_migrate.gitdiff import changed_lines, only_changed
 
     mode = api.Mode(mode_name)
     chosen_paths = paths or [Path(".")]
     date = _as_of(as_of)
     try:
-        if config is not None and not os.path.isfile(config):
-            raise UsageError(f"--config {config}: no such file")
-        config_path = config or find_config(chosen_paths[0] if os.path.exists(chosen_paths[0]) else Path.cwd())
-        settings = load_settings(config_path) if config_path else Settings()
-        settings = settings.override(target=target, select=_codes(select), ignore=_codes(ignore),
+        chosen_format = get_format(output_format)
+        start = common_directory(chosen_paths)
+        if diff_base is not None and mode is api.Mode.ADD_IGNORE:
+            raise UsageError("--diff-base and --add-ignore cannot be combined")
+        changes = changed_lines(diff_base, start) if diff_base is not None else None
+        settings = _settings(config, start).override(target=target, select=_codes(select), ignore=_codes(ignore),
                                      bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix)
-        result = api.run(chosen_paths, settings, mode, unsafe_fixes=unsafe_fixes, as_of=date, debug=debug)
+        bedrock = bedrock_answer(live=bedrock_live, snapshot=bedrock_snapshot, region=settings.bedrock_region,
+                                 profile=None, factory=boto3_client, live_flag="--bedrock-live")
+        result = api.run(chosen_paths, settings, mode, unsafe_fixes=unsafe_fixes, as_of=date, debug=debug,
+                         bedrock=bedrock, jobs=jobs, use_cache=not no_cache, progress=True)
+        if changes is not None:
+            result = only_changed(result, changes)
     except UsageError as exc:
         _fail(str(exc))
         return
-    summary_stream = sys.stderr if output_format is OutputFormat.json else sys.stdout
     if statistics:
-        typer.echo("\n".join(report.statistics_lines(result)) or "No findings.")
-    elif output_format is OutputFormat.json:
-        sys.stdout.write(report.render_json(result))
+        rendered = report.render_statistics(result, as_json=chosen_format.name == "json")
     else:
-        sys.stdout.write(report.render_text(result, mode))
+        rendered = chosen_format.render(result, mode)
+    summary_stream = sys.stderr if chosen_format.machine and output_file is None else sys.stdout
+    if output_file is None:
+        sys.stdout.write(rendered)
+    else:
+        _write_output(output_file, rendered)
     for file in result.errors:
         typer.echo(f"{file.path}: error: {file.error}", err=True)
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     for line in report.summary_lines(result, mode):
         print(line, file=summary_stream)
-    pending = bool(result.findings) or (mode is api.Mode.DIFF and any(f.changed for f in result.files))
+    for line in runsummary.scale_lines(result):
+        typer.echo(line, err=True)
+    changed = any(f.changed for f in result.files)
+    pending = bool(result.findings) or (changed and (mode is api.Mode.DIFF or exit_non_zero_on_fix))
     if result.errors:
         raise typer.Exit(1)
     raise typer.Exit(1 if pending and not exit_zero else 0)
@@ -104,28 +154,53 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
 
 @app.command()
 def check(paths: Paths = None, target: Target = None, select: Select = None, ignore: Ignore = None,
-          output_format: Format = OutputFormat.text, config: Config = None, as_of: AsOf = None,
+          output_format: Format = "text", output_file: OutputFile = None, config: Config = None, as_of: AsOf = None,
           bedrock_region: Region = None, bedrock_profile_prefix: Prefix = None, statistics: Statistics = False,
-          exit_zero: ExitZero = False, debug: Debug = False) -> None:
+          exit_zero: ExitZero = False, debug: Debug = False, bedrock_live: BedrockLive = False,
+          bedrock_snapshot: BedrockSnapshot = None, jobs: Jobs = None, no_cache: NoCache = False,
+          add_ignore: Annotated[bool, typer.Option("--add-ignore", help="Write a `# claude-migrate: ignore[...]` "
+                                                   "comment for every current finding.")] = False,
+          diff_base: Annotated[Optional[str], typer.Option("--diff-base", metavar="REF", help="Report only findings "
+                                                           "on lines added or changed since this git revision.")] = None,
+          ) -> None:
     """Report findings; exit 1 when any remain."""
-    _execute("check", paths, target=target, select=select, ignore=ignore, output_format=output_format,
-             config=config, as_of=as_of, bedrock_region=bedrock_region,
-             bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero, debug=debug)
+    _execute("add-ignore" if add_ignore else "check", paths, target=target, select=select, ignore=ignore,
+             output_format=output_format, output_file=output_file, config=config, as_of=as_of,
+             bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics,
+             exit_zero=exit_zero, debug=debug, bedrock_live=bedrock_live, bedrock_snapshot=bedrock_snapshot,
+             diff_base=diff_base, jobs=jobs, no_cache=no_cache)
 
 
 @app.command()
 def fix(paths: Paths = None, target: Target = None, select: Select = None, ignore: Ignore = None,
-        output_format: Format = OutputFormat.text, config: Config = None, as_of: AsOf = None,
+        output_format: Format = "text", output_file: OutputFile = None, config: Config = None, as_of: AsOf = None,
         bedrock_region: Region = None, bedrock_profile_prefix: Prefix = None, statistics: Statistics = False,
         exit_zero: ExitZero = False, debug: Debug = False,
         unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply unsafe fixes.")] = False,
         diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff and write nothing.")] = False,
+        bedrock_live: BedrockLive = False, bedrock_snapshot: BedrockSnapshot = None, jobs: Jobs = None,
+        no_cache: NoCache = False,
+        exit_non_zero_on_fix: Annotated[bool, typer.Option("--exit-non-zero-on-fix", help="Exit 1 when a file was "
+                                                           "changed, even if nothing remains (for pre-commit).")] = False,
         ) -> None:
     """Apply safe fixes (and unsafe ones with --unsafe-fixes); report what remains."""
     _execute("diff" if diff else "fix", paths, target=target, select=select, ignore=ignore,
-             output_format=output_format, config=config, as_of=as_of, bedrock_region=bedrock_region,
+             output_format=output_format, output_file=output_file, config=config, as_of=as_of, bedrock_region=bedrock_region,
              bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero,
-             debug=debug, unsafe_fixes=unsafe_fixes)
+             debug=debug, bedrock_live=bedrock_live, bedrock_snapshot=bedrock_snapshot, unsafe_fixes=unsafe_fixes,
+             exit_non_zero_on_fix=exit_non_zero_on_fix, jobs=jobs, no_cache=no_cache)
+
+
+@app.command()
+def clean(config: Config = None) -> None:
+    """Remove the result cache: .claude_migrate_cache/ at the project root."""
+    from claude_migrate import cache
+    from claude_migrate.config import find_config
+
+    config_path = config or find_config(Path.cwd())
+    root = config_path.parent if config_path else Path.cwd()
+    removed = cache.clean(root)
+    typer.echo(f"Removed {root / cache.CACHE_DIR}." if removed else f"No cache at {root / cache.CACHE_DIR}.")
 
 
 def _load_rules() -> list:  # type: ignore[type-arg]
@@ -163,6 +238,55 @@ def explain_rule(code: Annotated[str, typer.Argument(help="A rule code such as C
     typer.echo("\n".join(lines))
 
 
+@app.command("models")
+def list_models(
+    target: Target = None, as_of: AsOf = None,
+    output_format: Annotated[ModelsFormat, typer.Option("--output-format", "--format", help="Table or JSON.")
+                             ] = ModelsFormat.text,
+    bedrock: Annotated[bool, typer.Option(
+        "--bedrock", help="Ask Amazon Bedrock (boto3, standard AWS credentials) what the account has in the Region "
+                          "and print where the catalogue disagrees (exit 1).")] = False,
+    region: Annotated[Optional[str], typer.Option(help="AWS Region to ask (default: from the AWS configuration).")
+                      ] = None,
+    profile: Annotated[Optional[str], typer.Option(help="AWS profile to use (default: the standard chain).")] = None,
+    save: Annotated[Optional[Path], typer.Option(help="Save AWS's answer as JSON, for --bedrock-snapshot.")] = None,
+    bedrock_snapshot: BedrockSnapshot = None,
+) -> None:
+    """Print the model catalogue: IDs per platform, profiles, limits, lifecycle, replacement in the target."""
+    from claude_migrate.bedrock_live import boto3_client
+    from claude_migrate.models_command import ModelsRequest, run_models
+
+    request = ModelsRequest(as_of=_as_of(as_of) or datetime.date.today(), target=target,
+                            output_format=output_format.value, bedrock=bedrock, region=region, profile=profile,
+                            save=save, snapshot=bedrock_snapshot)
+    try:
+        output = run_models(request, boto3_client)
+    except UsageError as exc:
+        _fail(str(exc))
+        return
+    sys.stdout.write(output.text)
+    raise typer.Exit(output.exit_code)
+
+
+@app.command("config")
+def show_config(path: Annotated[Optional[Path], typer.Argument(help="A file or folder (default: the current "
+                                                                   "directory); for a file, its overrides apply.")] = None,
+                config: Config = None) -> None:
+    """Print the effective settings and where each came from."""
+    from claude_migrate.config_report import describe
+    from claude_migrate.discovery import common_directory
+    from claude_migrate.loading import load_rule_data
+
+    chosen = path or Path(".")
+    try:
+        settings = _settings(config, common_directory([chosen]))
+        default_target = load_rule_data().targets.default
+    except UsageError as exc:
+        _fail(str(exc))
+        return
+    typer.echo("\n".join(describe(settings, default_target, chosen)))
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"claude-migrate {__version__}")
@@ -176,4 +300,13 @@ def main_options(version: Annotated[bool, typer.Option("--version", callback=_ve
 
 
 def main() -> None:
+    # typer spends about 0.2 s setting up its parameters before a command runs. The pre-commit hook's
+    # plain `check FILE...` (and `fix FILE...`) has no options to parse, so it calls the command directly.
+    args = sys.argv[1:]
+    if args[:1] in (["check"], ["fix"]) and not any(arg.startswith("-") for arg in args[1:]):
+        command = check if args[0] == "check" else fix
+        try:
+            command([Path(arg) for arg in args[1:]] or None)
+        except typer.Exit as done:
+            sys.exit(done.exit_code)
     app()

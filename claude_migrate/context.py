@@ -8,9 +8,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 from claude_migrate.catalogue import Catalogue
 from claude_migrate.model_ids import IdMatcher
+from claude_migrate.surfaces import Surfaces
 from claude_migrate.targets import RegionPrefixes, Target, Targets
+from claude_migrate.tool_types import ToolTypes
 
 if TYPE_CHECKING:
+    from claude_migrate.bedrock_snapshot import BedrockSnapshot
     from claude_migrate.kinds.base import Provider, RawFinding, RuleKind
 
 P = TypeVar("P", bound="Provider")
@@ -18,12 +21,14 @@ P = TypeVar("P", bound="Provider")
 
 @dataclass(frozen=True)
 class RuleData:
-    """The loaded data every file shares: catalogue, targets, region map and the ID matcher."""
+    """The loaded data every file shares: catalogue, targets, region map, ID matcher, request surfaces, tools."""
 
     catalogue: Catalogue
     targets: Targets
     regions: RegionPrefixes
     matcher: IdMatcher
+    surfaces: Surfaces
+    tools: ToolTypes
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class RunOptions:
     as_of: datetime.date
     bedrock_region: str | None = None
     bedrock_profile_prefix: str | None = None
+    bedrock: BedrockSnapshot | None = None  # Amazon Bedrock's answer for one Region (--bedrock-live/-snapshot)
 
 
 @dataclass

@@ -1,113 +1,156 @@
-"""Turn command-line paths into the files to check: Python files, minus ignored and excluded ones."""
+"""Turn command-line paths into the files to check, with their types, minus ignored and excluded ones.
+
+The walk works on plain strings and reads a ``.gitignore`` only where the directory listing shows
+one: over a 10,000-file tree it must cost a small part of what reading the files costs.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+from claude_migrate.filetypes import FILE_TYPES, file_type, named_file_type
+
+if TYPE_CHECKING:
+    import pathspec
 
 SKIPPED_DIRS = frozenset({
     ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "__pycache__", "node_modules", "site-packages",
     ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "build", "dist",
-    ".claude_migrate_cache", "__pypackages__",
+    ".claude_migrate_cache", "__pypackages__", ".ipynb_checkpoints",
 })
-PYTHON_SUFFIXES = (".py", ".pyi")
+
+Specs = list[tuple[str, "pathspec.PathSpec"]]  # (absolute directory, the patterns of its .gitignore)
 
 
 @dataclass(frozen=True)
 class Discovered:
-    files: list[Path]
+    files: list[tuple[str, str, str]]  # (path as the user will see it, absolute path, file type)
     missing: list[Path]
+    roots: list[str]  # the directories walked, as absolute paths
 
 
-def _ignore_spec(directory: Path) -> pathspec.PathSpec | None:
-    ignore_file = directory / ".gitignore"
+def _ignore_spec(directory: str) -> pathspec.PathSpec | None:
+    import pathspec  # only trees with a .gitignore pay for it
+
     try:
-        lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+        with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
     except OSError:
         return None
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def _is_ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec]]) -> bool:
-    absolute = Path(os.path.abspath(path))
+def _is_ignored(absolute: str, is_dir: bool, specs: Specs) -> bool:
     ignored = False
-    for base, spec in specs:
-        relative = absolute.relative_to(base).as_posix() + ("/" if is_dir else "")
+    for base, spec in specs:  # every base is an absolute ancestor of ``absolute``
+        relative = absolute[len(base.rstrip(os.sep)) + 1:].replace(os.sep, "/") + ("/" if is_dir else "")
         result = spec.check_file(relative)
         if result.include is not None:
             ignored = result.include
     return ignored
 
 
-def _ancestor_specs(root: Path) -> list[tuple[Path, pathspec.PathSpec]]:
+def _ancestor_specs(root: str) -> Specs:
     """The .gitignore files above ``root`` up to the top of its git work tree (none outside git)."""
     specs = []
-    for ancestor in Path(os.path.abspath(root)).parents:
-        if (spec := _ignore_spec(ancestor)) is not None:
-            specs.append((ancestor, spec))
+    for ancestor in Path(root).parents:
+        if (ancestor / ".gitignore").is_file() and (spec := _ignore_spec(str(ancestor))) is not None:
+            specs.append((str(ancestor), spec))
         if (ancestor / ".git").exists():
             return list(reversed(specs))
     return []
 
 
-def _walk(root: Path, exclude: pathspec.PathSpec | None, base: Path) -> Iterator[Path]:
-    stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(root, _ancestor_specs(root))]
+Exclusion = Callable[[str, str, str], bool]  # (absolute path, path as shown, name) -> excluded?
+
+
+def _walk(root: Path, excluded: Exclusion, wanted: frozenset[str]) -> Iterator[tuple[str, str, str]]:
+    """(path as shown, absolute path, file type) of the wanted files under ``root``, in directory order
+    (the run sorts its results, so the walk need not)."""
+    top = os.path.abspath(root)
+    stack: list[tuple[str, str, Specs]] = [(str(root), top, _ancestor_specs(top))]
     while stack:
-        directory, specs = stack.pop()
-        own = _ignore_spec(directory)
-        specs = [*specs, (Path(os.path.abspath(directory)), own)] if own is not None else specs
+        shown, absolute, specs = stack.pop()
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            with os.scandir(shown) as listing:
+                entries = list(listing)
         except OSError:
             continue
+        if any(entry.name == ".gitignore" for entry in entries) and (own := _ignore_spec(absolute)) is not None:
+            specs = [*specs, (absolute, own)]
         subdirs = []
+        lead = "" if shown == os.curdir else shown.rstrip(os.sep) + os.sep  # "src/m.py", not "./src/m.py"
         for entry in entries:
-            path = Path(entry.path)
+            name = entry.name
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
                 continue
-            if _excluded(path, exclude, base) or _is_ignored(path, is_dir, specs):
+            if is_dir:
+                if name in SKIPPED_DIRS or name.endswith(".egg-info"):
+                    continue
+            elif (kind := file_type(name)) is None or kind not in wanted:
+                continue
+            child = f"{absolute}{os.sep}{name}"
+            if excluded(child, lead + name, name) or (specs and _is_ignored(child, is_dir, specs)):
                 continue
             if is_dir:
-                if entry.name not in SKIPPED_DIRS and not entry.name.endswith(".egg-info"):
-                    subdirs.append((path, specs))
-            elif entry.name.endswith(PYTHON_SUFFIXES):
-                yield path
-        stack.extend(reversed(subdirs))
+                subdirs.append((lead + name, child, specs))
+            else:
+                yield lead + name, child, kind
+        stack.extend(subdirs)
 
 
-def _excluded(path: Path, exclude: pathspec.PathSpec | None, base: Path) -> bool:
-    if exclude is None:
-        return False
-    try:
-        relative = Path(os.path.abspath(path)).relative_to(base).as_posix()
-    except ValueError:
-        relative = path.as_posix()
-    return exclude.match_file(relative) or exclude.match_file(path.name)
+def _exclusion(patterns: list[str], base: Path) -> Exclusion:
+    """The ``exclude`` setting as a test; patterns are relative to the config's folder."""
+    if not patterns:
+        return lambda absolute, shown, name: False
+    import pathspec
+
+    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+    root = os.path.abspath(base).rstrip(os.sep) + os.sep
+
+    def excluded(absolute: str, shown: str, name: str) -> bool:
+        relative = absolute[len(root):] if absolute.startswith(root) else shown
+        return spec.match_file(relative.replace(os.sep, "/")) or spec.match_file(name)
+
+    return excluded
 
 
-def discover(paths: list[Path], exclude_patterns: list[str], base: Path) -> Discovered:
-    """Files under ``paths``: a named file always counts; directories are walked, respecting .gitignore."""
-    exclude = pathspec.GitIgnoreSpec.from_lines(exclude_patterns) if exclude_patterns else None
-    seen: set[Path] = set()
-    files: list[Path] = []
+def discover(paths: list[Path], exclude_patterns: list[str], base: Path,
+             file_types: tuple[str, ...] = FILE_TYPES) -> Discovered:
+    """Files under ``paths``: a named file always counts; directories are walked, respecting .gitignore,
+    for the file types asked for."""
+    excluded = _exclusion(exclude_patterns, base)
+    wanted = frozenset(file_types)
+    seen: set[str] = set()
+    files: list[tuple[str, str, str]] = []
     missing: list[Path] = []
+    roots: list[str] = []
     for path in paths:
         if os.path.isdir(path):  # os.path, unlike Path, answers False for names the system rejects (too long)
-            found = _walk(path, exclude, Path(os.path.abspath(base)))
+            roots.append(os.path.abspath(path))
+            found: Iterator[tuple[str, str, str]] = _walk(path, excluded, wanted)
         elif os.path.lexists(path):
-            found = iter([path])
+            found = iter([(str(path), os.path.abspath(path), named_file_type(path.name))])
         else:
             missing.append(path)
             continue
-        for file in found:
-            key = Path(os.path.abspath(file))
-            if key not in seen:
-                seen.add(key)
-                files.append(file)
-    return Discovered(files, missing)
+        for shown, absolute, kind in found:
+            if absolute not in seen:
+                seen.add(absolute)
+                files.append((shown, absolute, kind))
+    return Discovered(files, missing, roots)
+
+
+def common_directory(paths: list[Path]) -> Path:
+    """The deepest existing directory holding all ``paths``: where configuration and git are looked up from."""
+    absolute = [os.path.abspath(path) for path in paths]
+    folder = Path(os.path.commonpath(absolute)) if absolute else Path.cwd()
+    while not os.path.isdir(folder) and folder != folder.parent:
+        folder = folder.parent
+    return folder

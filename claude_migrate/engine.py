@@ -4,28 +4,24 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import cached_property
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst._nodes.internal import CodegenState  # the public code_for_node cannot take an indentation
+from libcst.metadata import MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
 
 from claude_migrate import native_parse
 from claude_migrate.context import FileContext, RuleData, RunOptions
-from claude_migrate.findings import Edit, Finding, Fix, Position
+from claude_migrate.edits import Substitute
+from claude_migrate.findings import MAX_FIX_PASSES, Edit, Finding, Fix, FixOutcome, Position, choose_fixes
 from claude_migrate.kinds import KIND_REGISTRY
 from claude_migrate.kinds.base import Provider, RawFinding
 from claude_migrate.ruleset import RuleSpec
+from claude_migrate.source import FixedPointError, SourceError
+from claude_migrate.suppressions import apply_suppressions
 
-MAX_FIX_PASSES = 10
 TOO_DEEP = "nesting too deep to parse"
 MAX_PARSE_CHARS = 4_000_000  # libcst needs about 250 bytes of memory per character: 20 MB of source took 5 GB
-
-
-class SourceError(Exception):
-    """The text cannot be analysed (syntax error, too deep to parse)."""
-
-
-class FixedPointError(Exception):
-    """Fixes kept changing the file: the engine refuses to write a result it cannot vouch for."""
 
 
 @dataclass
@@ -33,13 +29,6 @@ class Analysis:
     findings: list[Finding]
     raw: list[RawFinding]
     ranges: dict[int, tuple[Position, Position]]
-
-
-@dataclass
-class FixOutcome:
-    text: str
-    remaining: list[Finding]
-    fixed: list[Finding]
 
 
 def parse(text: str) -> cst.Module:
@@ -85,6 +74,58 @@ def _python_parses(text: str) -> bool:
     return True
 
 
+class _EditMaker:
+    """Turns a node replacement into the text edit it makes, for JSON and SARIF. The range covers all the code
+    libcst writes for the old node (its parentheses, and the comma and spaces after an argument, which the
+    reported position leaves out), and the new code is written at the old node's indentation: a dict or call
+    that spans lines indents its continuation lines by its block's indentation, which ``code_for_node`` omits."""
+
+    def __init__(self, wrapper: MetadataWrapper, module: cst.Module, raws: list[RawFinding]) -> None:
+        self.wrapper = wrapper
+        self.module = module
+        self.raws = raws
+
+    @cached_property
+    def indents(self) -> dict[int, tuple[str, ...]]:
+        """Found on the first edit: a file without fixes never pays for the extra walk."""
+        visitor = _Indents(self.module, {id(old) for raw in self.raws for old, _ in raw.replacements})
+        self.module.visit(visitor)
+        return visitor.found
+
+    def __call__(self, old: cst.CSTNode, new: cst.CSTNode | cst.RemovalSentinel) -> Edit:
+        code_range = self.wrapper.resolve(WhitespaceInclusivePositionProvider)[old]
+        start = Position(code_range.start.line, code_range.start.column)
+        end = Position(code_range.end.line, code_range.end.column)
+        if not isinstance(new, cst.CSTNode):
+            return Edit(start, end, "")
+        state = CodegenState(default_indent=self.module.default_indent, default_newline=self.module.default_newline,
+                             indent_tokens=list(self.indents[id(old)]))
+        new._codegen(state)
+        return Edit(start, end, "".join(state.tokens))
+
+
+class _Indents(cst.CSTVisitor):
+    """The indentation libcst writes at each of the given nodes: one token per enclosing indented block."""
+
+    def __init__(self, module: cst.Module, targets: set[int]) -> None:
+        super().__init__()
+        self.default = module.default_indent
+        self.targets = targets
+        self.stack: list[str] = []
+        self.found: dict[int, tuple[str, ...]] = {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if id(node) in self.targets:
+            self.found[id(node)] = tuple(self.stack)
+        return super().on_visit(node)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.stack.append(self.default if node.indent is None else node.indent)
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self.stack.pop()
+
+
 class Analyzer:
     """Runs a fixed rule selection over source texts; one instance serves a whole run."""
 
@@ -111,35 +152,34 @@ class Analyzer:
             ctx.rule_instances.append(rule)
         return [*providers, *ctx.rule_instances]
 
-    def analyze(self, path: str, module: cst.Module) -> Analysis:
+    def analyze(self, path: str, module: cst.Module, text: str) -> Analysis:
         ctx = FileContext(path=path, data=self.data, options=self.options)
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         wrapper.visit_batched(self._visitors(ctx))
         ranges: dict[int, tuple[Position, Position]] = {}
+
+        def span(node: cst.CSTNode) -> tuple[Position, Position]:
+            if id(node) not in ranges:
+                code_range = wrapper.resolve(PositionProvider)[node]
+                ranges[id(node)] = (Position(code_range.start.line, code_range.start.column),
+                                    Position(code_range.end.line, code_range.end.column))
+            return ranges[id(node)]
+
+        raws = apply_suppressions(ctx.raw_findings, text, module, self.rules, span)
+        edit_of = _EditMaker(wrapper, module, raws)
         findings: list[Finding] = []
-        if ctx.raw_findings:
-            positions = wrapper.resolve(PositionProvider)
-
-            def span(node: cst.CSTNode) -> tuple[Position, Position]:
-                if id(node) not in ranges:
-                    code_range = positions[node]
-                    ranges[id(node)] = (Position(code_range.start.line, code_range.start.column),
-                                        Position(code_range.end.line, code_range.end.column))
-                return ranges[id(node)]
-
-            for raw in ctx.raw_findings:
-                start, end = span(raw.node)
-                fix = None
-                if raw.replacements:
-                    edits = tuple(Edit(*span(old), module.code_for_node(new)) for old, new in raw.replacements)
-                    fix = Fix(raw.safety, edits)
-                findings.append(Finding(path, raw.rule.code, raw.rule.name, raw.rule.severity, raw.message,
-                                        start, end, fix))
+        for raw in raws:
+            start, end = span(raw.node)
+            fix = None
+            if raw.replacements and _changes(module, raw):
+                fix = Fix(raw.safety, tuple(edit_of(old, new) for old, new in raw.replacements))
+            findings.append(Finding(path, raw.rule.code, raw.rule.name, raw.rule.severity, raw.message,
+                                    start, end, fix))
         order = sorted(range(len(findings)), key=lambda i: findings[i].sort_key)
-        return Analysis([findings[i] for i in order], [ctx.raw_findings[i] for i in order], ranges)
+        return Analysis([findings[i] for i in order], [raws[i] for i in order], ranges)
 
     def check(self, path: str, text: str) -> list[Finding]:
-        return self.analyze(path, parse(text)).findings
+        return self.analyze(path, parse(text), text).findings
 
     def fix(self, path: str, text: str, safeties: frozenset[str]) -> FixOutcome:
         """Apply fixes of the allowed safeties until none applies; the result must still parse."""
@@ -148,14 +188,14 @@ class Analyzer:
         current = text
         for _ in range(MAX_FIX_PASSES):
             module = _parse_cst(current)
-            analysis = self.analyze(path, module)
-            chosen = _non_overlapping(analysis, safeties, module)
+            analysis = self.analyze(path, module, current)
+            chosen = choose_fixes(analysis.findings, safeties)
             if not chosen:
                 return FixOutcome(current, analysis.findings, fixed)
             if not fixed and module.code != current:  # libcst drops a lone CR that ends a file, for one
                 raise SourceError("libcst would not write this file back byte for byte; it was not changed")
             mapping = {id(old): new for index in chosen for old, new in analysis.raw[index].replacements}
-            updated = module.visit(_Replacer(mapping)).code
+            updated = module.visit(Substitute(mapping)).code
             if original_parses and not _python_parses(updated):
                 raise SourceError("a fix produced code that does not parse; the file was left unchanged")
             fixed.extend(analysis.findings[index] for index in chosen)
@@ -163,30 +203,8 @@ class Analyzer:
         raise FixedPointError(f"fixes did not settle after {MAX_FIX_PASSES} passes; the file was left unchanged")
 
 
-def _non_overlapping(analysis: Analysis, safeties: frozenset[str], module: cst.Module) -> list[int]:
-    taken: list[tuple[Position, Position]] = []
-    chosen = []
-    for index, raw in enumerate(analysis.raw):
-        if not raw.replacements or raw.safety not in safeties or not _changes(module, raw):
-            continue
-        spans = [analysis.ranges[id(old)] for old, _ in raw.replacements]
-        if any(start < other_end and other_start < end for start, end in spans for other_start, other_end in taken):
-            continue
-        taken.extend(spans)
-        chosen.append(index)
-    return chosen
-
-
 def _changes(module: cst.Module, raw: RawFinding) -> bool:
     """Whether a fix writes anything new. One that rewrites a node to its own code was applied on every pass:
     the file never settled and was left unchanged with an error."""
-    return any(module.code_for_node(new) != module.code_for_node(old) for old, new in raw.replacements)
-
-
-class _Replacer(cst.CSTTransformer):
-    def __init__(self, mapping: dict[int, cst.CSTNode]) -> None:
-        super().__init__()
-        self.mapping = mapping
-
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
-        return self.mapping.get(id(original_node), updated_node)
+    return any(not isinstance(new, cst.CSTNode) or module.code_for_node(new) != module.code_for_node(old)
+               for old, new in raw.replacements)

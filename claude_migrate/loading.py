@@ -9,7 +9,9 @@ from claude_migrate.catalogue import load_catalogue
 from claude_migrate.context import RuleData
 from claude_migrate.model_ids import IdMatcher
 from claude_migrate.ruleset import RuleSpec, load_rules
+from claude_migrate.surfaces import load_surfaces
 from claude_migrate.targets import load_region_prefixes, load_targets
+from claude_migrate.tool_types import load_tool_types
 
 
 def rules_dir() -> Path:
@@ -28,6 +30,8 @@ def load_rule_data(base: Path | None = None) -> RuleData:
         targets=load_targets(folder / "targets.yaml", catalogue),
         regions=load_region_prefixes(folder / "bedrock-regions.yaml"),
         matcher=IdMatcher(catalogue),
+        surfaces=load_surfaces(folder / "surfaces.yaml"),
+        tools=load_tool_types(folder / "tools.yaml", catalogue),
     )
 
 

@@ -1,4 +1,4 @@
-"""Render run results: Ruff-style text lines and a JSON list of findings with their fixes."""
+"""What every output format shares: the Ruff-style finding line, the finding as a dict, the summary, statistics."""
 
 from __future__ import annotations
 
@@ -10,13 +10,16 @@ from claude_migrate.api import Mode, RunResult
 from claude_migrate.findings import Finding
 
 
+def finding_location(finding: Finding) -> str:
+    return f"{finding.path}:{finding.location_prefix}{finding.start.line}:{finding.start.column + 1}"
+
+
 def finding_line(finding: Finding) -> str:
     mark = " [*]" if finding.fix and finding.fix.safety == "safe" else ""
-    location = f"{finding.path}:{finding.location_prefix}{finding.start.line}:{finding.start.column + 1}"
-    return f"{location}: {finding.code}{mark} {finding.message}"
+    return f"{finding_location(finding)}: {finding.code}{mark} {finding.message}"
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
@@ -25,9 +28,13 @@ def summary_lines(result: RunResult, mode: Mode) -> list[str]:
     lines = []
     safe = sum(1 for f in findings if f.fix and f.fix.safety == "safe")
     unsafe = sum(1 for f in findings if f.fix and f.fix.safety == "unsafe")
-    if mode is Mode.CHECK:
+    if mode is Mode.ADD_IGNORE:
+        suppressed = result.suppressed
+        lines.append(f"Added suppression comments for {plural(len(suppressed), 'finding')} in "
+                     f"{plural(len({f.path for f in suppressed}), 'file')}; {len(findings)} remaining.")
+    elif mode is Mode.CHECK:
         if findings:
-            text = f"Found {_plural(len(findings), 'finding')}"
+            text = f"Found {plural(len(findings), 'finding')}"
             extras = []
             if safe:
                 extras.append(f"{safe} fixable with `claude-migrate fix`")
@@ -39,19 +46,11 @@ def summary_lines(result: RunResult, mode: Mode) -> list[str]:
     else:
         changed = sum(1 for r in result.files if r.changed)
         verb = "Would fix" if mode is Mode.DIFF else "Fixed"
-        lines.append(f"{verb} {_plural(len(fixed), 'finding')} in {_plural(changed, 'file')}; "
+        lines.append(f"{verb} {plural(len(fixed), 'finding')} in {plural(changed, 'file')}; "
                      f"{len(findings)} remaining" + (f" ({unsafe} fixable with `--unsafe-fixes`)." if unsafe else "."))
     if errors:
-        lines.append(f"{_plural(len(errors), 'file')} could not be processed.")
+        lines.append(f"{plural(len(errors), 'file')} could not be processed.")
     return lines
-
-
-def render_text(result: RunResult, mode: Mode) -> str:
-    lines = [finding_line(f) for f in result.findings]
-    for file in result.files:
-        if file.diff:
-            lines.append(file.diff.rstrip("\n"))
-    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -67,6 +66,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         }
     return {
         "path": finding.path,
+        **({"cell": finding.cell} if finding.cell is not None else {}),  # notebooks: line and column are in the cell
         "line": finding.start.line,
         "column": finding.start.column + 1,
         "end_line": finding.end.line,
@@ -80,13 +80,26 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
-def render_json(result: RunResult) -> str:
-    return json.dumps([finding_dict(f) for f in result.findings], indent=2) + "\n"
-
-
-def statistics_lines(result: RunResult) -> list[str]:
+def statistics(result: RunResult) -> list[dict[str, Any]]:
+    """Counts per rule, most frequent first, with how many have a safe and an unsafe fix."""
     counts = Counter(f.code for f in result.findings)
     names = {f.code: f.name for f in result.findings}
-    fixable = {f.code for f in result.findings if f.fix and f.fix.safety == "safe"}
-    return [f"{count:5d}\t{code}\t{'[*]' if code in fixable else '[ ]'} {names[code]}"
+    fixes = Counter((f.code, f.fix.safety) for f in result.findings if f.fix)
+    return [{"code": code, "name": names[code], "count": count,
+             "safe_fixes": fixes[code, "safe"], "unsafe_fixes": fixes[code, "unsafe"]}
             for code, count in counts.most_common()]
+
+
+def render_statistics(result: RunResult, as_json: bool) -> str:
+    rows = statistics(result)
+    if as_json:
+        return json.dumps(rows, indent=2) + "\n"
+    lines = [f"{row['count']:5d}\t{row['code']}\t{'[*]' if row['safe_fixes'] else '[ ]'} {row['name']}"
+             f"{_fix_counts(row)}" for row in rows]
+    return "\n".join(lines or ["No findings."]) + "\n"
+
+
+def _fix_counts(row: dict[str, Any]) -> str:
+    parts = [f"{row[key]} {label}" for key, label in (("safe_fixes", "fixable"), ("unsafe_fixes", "unsafe-fixable"))
+             if row[key]]
+    return f" ({', '.join(parts)})" if parts else ""

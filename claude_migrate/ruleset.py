@@ -10,7 +10,6 @@ from typing import Any
 
 from claude_migrate.errors import DataError
 from claude_migrate.findings import SEVERITIES
-from claude_migrate.kinds import KIND_REGISTRY, load_builtin_kinds
 from claude_migrate.targets import FIX_SAFETIES
 from claude_migrate.yamlio import Fields, YamlMap, load_yaml
 
@@ -24,6 +23,7 @@ class Example:
     target: str | None
     unsafe_fixes: bool
     settings: dict[str, str]
+    needs_bedrock_answer: bool = False  # reports only with --bedrock-live/--bedrock-snapshot
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,8 @@ def _examples(fields: Fields) -> tuple[Example, ...]:
     result = []
     for index, item in enumerate(docs_fields.any("examples") or []):
         ex = Fields(item, f"docs example {index + 1}", allowed={"before", "after", "target", "unsafe_fixes",
-                                                               "bedrock_region", "bedrock_profile_prefix"})
+                                                               "bedrock_region", "bedrock_profile_prefix",
+                                                               "needs_bedrock_answer"})
         settings = {key: ex.str(key) for key in ("bedrock_region", "bedrock_profile_prefix") if ex.str(key)}
         result.append(Example(
             before=ex.str("before", required=True),
@@ -74,6 +75,7 @@ def _examples(fields: Fields) -> tuple[Example, ...]:
             target=ex.str("target"),
             unsafe_fixes=ex.bool("unsafe_fixes", default=False),
             settings=settings,
+            needs_bedrock_answer=ex.bool("needs_bedrock_answer", default=False),
         ))
     if not result:
         raise docs.error("examples", "every rule needs at least one before/after example")
@@ -81,6 +83,8 @@ def _examples(fields: Fields) -> tuple[Example, ...]:
 
 
 def _rule(item: YamlMap, path: Path) -> RuleSpec:
+    from claude_migrate.kinds import KIND_REGISTRY  # imports libcst: only loading rule files pays for it
+
     fields = Fields(item, "rule", path=path, allowed={
         "code", "name", "summary", "severity", "fix", "kind", "params", "triggers", "message", "docs", "sources"})
     code = fields.str("code", required=True)
@@ -132,6 +136,8 @@ def load_rule_file(path: Path) -> list[RuleSpec]:
 
 def load_rules(paths: list[Path]) -> list[RuleSpec]:
     """All rules from the given files, in code order; a code used twice is an error."""
+    from claude_migrate.kinds import load_builtin_kinds
+
     load_builtin_kinds()
     rules: dict[str, RuleSpec] = {}
     names: dict[str, RuleSpec] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import io
 import os
+import re
 import stat
 import tempfile
 import tokenize
@@ -13,6 +14,8 @@ from pathlib import Path
 
 BOM = b"\xef\xbb\xbf"
 TEMP_SUFFIX = ".claude-migrate.tmp"  # never a source suffix, so discovery cannot pick a leftover up
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 class ReadError(Exception):
@@ -21,6 +24,14 @@ class ReadError(Exception):
 
 class WriteError(Exception):
     """The file could not be replaced; the original is left as it was."""
+
+
+class SourceError(Exception):
+    """The text cannot be analysed (syntax error, invalid JSON, too deep to parse)."""
+
+
+class FixedPointError(Exception):
+    """Fixes kept changing the file: the engine refuses to write a result it cannot vouch for."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,17 @@ class SourceFile:
             raise WriteError(f"{self.encoding} does not map this file's text back to the same bytes; "
                              "it was not changed")
         return (BOM + data) if self.bom else data
+
+
+def physical_lines(text: str) -> list[str]:
+    """Lines as Python counts them (CR, LF or CRLF; unlike str.splitlines, not form feeds), with their endings."""
+    return LINE.findall(text)
+
+
+def newline_of(text: str) -> str:
+    """The text's first line ending, for lines added to it; LF when it has none."""
+    match = re.search(r"\r\n|\r|\n", text)
+    return match.group() if match else "\n"
 
 
 def decode(path: Path, raw: bytes) -> SourceFile:
@@ -70,25 +92,46 @@ def decode(path: Path, raw: bytes) -> SourceFile:
     return SourceFile(path, raw, text, codec, bom)
 
 
-def read_source(path: Path) -> SourceFile:
-    """Read a regular file; a FIFO or device named ``*.py`` is refused before a read that would block or never end."""
+def decode_data(path: Path, raw: bytes) -> SourceFile:
+    """Decode a notebook or config file: UTF-8 (BOM kept), else Latin-1, which maps every byte, so that
+    everything around an edit is written back byte for byte."""
+    bom = raw.startswith(BOM)
+    body = raw[len(BOM):] if bom else raw
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        return SourceFile(path, raw, body.decode("utf-8"), "utf-8", bom)
+    except UnicodeDecodeError:
+        return SourceFile(path, raw, body.decode("latin-1"), "latin-1", bom)
+
+
+def read_with_stat(path: str | Path) -> tuple[bytes, os.stat_result]:
+    """The bytes and stat of a regular file, with as few system calls as Python allows (this runs for every file
+    of a tree). A FIFO or device named ``*.py`` is refused before a read that would block or never end."""
+    try:
+        handle = os.open(path, _READ_FLAGS)
     except OSError as exc:
         raise ReadError(exc.strerror or str(exc)) from None
     try:
-        kind = os.fstat(descriptor).st_mode
-        if stat.S_ISDIR(kind):
+        info = os.fstat(handle)
+        if stat.S_ISDIR(info.st_mode):
             raise ReadError("is a directory")
-        if not stat.S_ISREG(kind):
+        if not stat.S_ISREG(info.st_mode):
             raise ReadError("is not a regular file (a FIFO, socket or device)")
-        with os.fdopen(descriptor, "rb", closefd=False) as stream:
-            raw = stream.read()
+        data = os.read(handle, info.st_size + 1)  # one byte more than the size shows the end was reached
+        if len(data) > info.st_size:  # the file grew since the fstat
+            data += b"".join(iter(lambda: os.read(handle, 1 << 20), b""))
+        return data, info
     except OSError as exc:
         raise ReadError(exc.strerror or str(exc)) from None
     finally:
-        os.close(descriptor)
-    return decode(path, raw)
+        os.close(handle)
+
+
+def read_raw(path: str | Path) -> bytes:
+    return read_with_stat(path)[0]
+
+
+def read_source(path: Path) -> SourceFile:
+    return decode(path, read_raw(path))
 
 
 def write_atomically(source: SourceFile, data: bytes) -> None:

@@ -14,9 +14,10 @@ FIXTURES = REPO / "fixtures"
 AS_OF = "2026-11-23"
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m claude_migrate`` in a subprocess, as a user's shell would."""
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+def run_cli(*args: str | Path, cwd: Path | None = None, input: str | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m claude_migrate`` in a subprocess, as a user's shell would (in ``env``, default: ours)."""
+    env = {**(os.environ if env is None else env), "NO_COLOR": "1", "COLUMNS": "200"}
     return subprocess.run([sys.executable, "-m", "claude_migrate", *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, input=input, timeout=120)
 

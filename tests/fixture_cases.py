@@ -1,4 +1,5 @@
-"""Discover fixture pairs: ``NAME.in.py`` with ``NAME.out.py``; a first-line ``# args:`` comment sets options."""
+"""Discover fixture pairs: ``NAME.in.EXT`` with ``NAME.out.EXT`` (Python, notebooks, config files); a first-line
+``# args:`` comment sets options."""
 
 from __future__ import annotations
 
@@ -18,7 +19,12 @@ class FixtureCase:
 
     @property
     def id(self) -> str:
-        return self.source.relative_to(FIXTURES).as_posix().removesuffix(".in.py")
+        return self.source.relative_to(FIXTURES).as_posix().replace(".in.", ".").removesuffix(".py")
+
+    @property
+    def work_name(self) -> str:
+        """The name the fixture is copied to: ``NAME.EXT``, so the suffix still says the file type."""
+        return self.source.name.replace(".in.", ".")
 
     @property
     def args(self) -> list[str]:
@@ -28,7 +34,7 @@ class FixtureCase:
 
 def fixture_cases() -> list[FixtureCase]:
     cases = []
-    for source in sorted(FIXTURES.rglob("*.in.py")):
-        expected = source.with_name(source.name.replace(".in.py", ".out.py"))
+    for source in sorted(FIXTURES.rglob("*.in.*")):
+        expected = source.with_name(source.name.replace(".in.", ".out."))
         cases.append(FixtureCase(source, expected))
     return cases

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, run_cli
 
-from claude_migrate.api import Mode, process_file
 from claude_migrate.context import RunOptions
 from claude_migrate.discovery import discover
 from claude_migrate.engine import Analyzer
 from claude_migrate.loading import load_all_rules, load_rule_data
+from claude_migrate.processing import FileProcessor, RunPlan
+from claude_migrate.results import Mode
 
 OLD = 'M = "claude-3-opus-20240229"\n'
 NEW = 'M = "claude-opus-4-6"\n'
@@ -77,6 +78,8 @@ REFUSED: dict[str, tuple[Callable[[Path], None], str]] = {
     "fifo.py": (lambda path: os.mkfifo(path), "is not a regular file (a FIFO, socket or device)"),
     "zero.py": (lambda path: path.symlink_to("/dev/zero"), "is not a regular file (a FIFO, socket or device)"),
     "folder_link.py": (directory_link, "is a directory"),
+    "broken.ipynb": (write('{"cells": [{"cell_type": "code", "source": ["M = \\"claude-3-opus-20240229\\""]'),
+                     "invalid JSON at line 1, column 78: Expecting ',' delimiter"),
 }
 
 # name: (bytes before, bytes after the fix)
@@ -90,6 +93,8 @@ HANDLED: dict[str, tuple[bytes, bytes]] = {
                 b"A = 1\r\n" + NEW.encode().replace(b"\n", b"\r\n")),
     "mixed.py": (b"A = 1\r\n" + OLD.encode() + b"B = (1,\r2)\n", b"A = 1\r\n" + NEW.encode() + b"B = (1,\r2)\n"),
     "cr_inside.py": (b"A = 1\rM = 'claude-3-opus-20240229'\rB = 2\n", b"A = 1\rM = 'claude-opus-4-6'\rB = 2\n"),
+    "cr_suppressions.py": (b"A = 1  # claude-migrate: ignore[CM101]\rM = 'claude-3-opus-20240229'  # claude-migrate: ignore\rB = 2\n",
+                           b"A = 1\rM = 'claude-3-opus-20240229'  # claude-migrate: ignore\rB = 2\n"),  # lines as libcst counts them
     "no_final_newline.py": (OLD.encode().rstrip(b"\n"), NEW.encode().rstrip(b"\n")),
     "utf7_exact.py": (b"# coding: utf-7\n" + OLD.encode(), b"# coding: utf-7\n" + NEW.encode()),
     "empty.py": (b"", b""),
@@ -149,17 +154,18 @@ def test_an_unreadable_file_is_named(tmp_path: Path) -> None:
     assert (tmp_path / "good.py").read_text() == NEW
 
 
-def _analyzer() -> Analyzer:
+def _processor() -> FileProcessor:
+    """What a worker process of a ``fix`` run uses on each file, for the races a CLI run cannot time."""
     data = load_rule_data()
     options = RunOptions(target=data.targets.get(None), as_of=datetime.date.fromisoformat(AS_OF))
-    return Analyzer(data, list(load_all_rules()), options)
+    return FileProcessor(RunPlan(data, tuple(load_all_rules()), options, Mode.FIX, frozenset({"safe"})))
 
 
 def test_a_file_removed_after_discovery_is_named(tmp_path: Path) -> None:
     (tmp_path / "gone.py").write_text(OLD)
-    (found,) = discover([tmp_path], [], tmp_path).files
-    found.unlink()
-    result = process_file(found, _analyzer(), (b"claude",), Mode.FIX, frozenset({"safe"}))
+    ((shown, _, file_type),) = discover([tmp_path], [], tmp_path).files
+    Path(shown).unlink()
+    result, _ = _processor().process(shown, file_type)
     assert result.error == "No such file or directory"
 
 
@@ -175,9 +181,10 @@ def test_a_file_that_changes_while_it_is_fixed_is_not_overwritten(tmp_path: Path
             path.write_text(edited)
             return outcome
 
-    plain = _analyzer()
-    analyzer = EditorSavesDuringFix(plain.data, plain.rules, plain.options)
-    result = process_file(path, analyzer, (b"claude",), Mode.FIX, frozenset({"safe"}))
+    processor = _processor()
+    plain = processor.analyzer
+    processor.analyzer = EditorSavesDuringFix(plain.data, plain.rules, plain.options)
+    result, _ = processor.process(str(path), "python")
     assert result.error == "the file changed while it was being fixed; it was not overwritten"
     assert path.read_text() == edited
 

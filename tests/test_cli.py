@@ -95,8 +95,8 @@ def test_select_and_ignore(tmp_path: Path) -> None:
     assert "CM104" in only_profile.stdout and "CM101" not in only_profile.stdout
     no_ids = run_cli("check", "--ignore", "CM1", path)
     assert no_ids.returncode == 0
-    bad = run_cli("check", "--select", "CM9", path)
-    assert bad.returncode == 2 and "no rule code starts with 'CM9'" in bad.stderr
+    bad = run_cli("check", "--select", "CM0", path)
+    assert bad.returncode == 2 and "no rule code starts with 'CM0'" in bad.stderr
 
 
 def test_file_without_edits_is_never_written(tmp_path: Path) -> None:
@@ -152,7 +152,7 @@ def test_bad_configuration_names_file_line_and_key(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip() == (f"claude-migrate: error: {tmp_path / 'pyproject.toml'}:5: key 'targte': "
                                       "unknown key in [tool.claude-migrate] (known: target, select, ignore, exclude, "
-                                      "bedrock-region, bedrock-profile-prefix, extra-rule-dirs)")
+                                      "bedrock-region, bedrock-profile-prefix, extra-rule-dirs, overrides, file-types)")
 
 
 @pytest.mark.parametrize(("args", "content", "code"), [
@@ -169,6 +169,20 @@ def test_bad_configuration_names_file_line_and_key(tmp_path: Path) -> None:
     (["check", "--target", "claude-9"], 'M = "claude-3-opus-20240229"\n', 2),
     (["check", "--as-of", "yesterday"], 'M = "claude-3-opus-20240229"\n', 2),
     (["check", "--no-such-option"], 'M = "claude-3-opus-20240229"\n', 2),
+    (["check", "--output-format", "sarif"], 'M = "claude-3-opus-20240229"\n', 1),
+    (["check", "--output-format", "github", "--exit-zero"], 'M = "claude-3-opus-20240229"\n', 0),
+    (["check", "--output-format", "bogus"], 'M = "claude-3-opus-20240229"\n', 2),
+    (["check", "--output-file", "/no/such/folder/out.json"], 'M = "claude-3-opus-20240229"\n', 2),
+    (["check", "--statistics"], 'M = "claude-3-opus-20240229"\n', 1),
+    (["check"], 'M = "claude-3-opus-20240229"  # claude-migrate: ignore[CM101]\n', 0),
+    (["check"], 'M = "claude-sonnet-4-6"  # claude-migrate: ignore[CM101]\n', 1),
+    (["check", "--add-ignore"], 'M = "claude-3-opus-20240229"\n', 0),
+    (["check", "--add-ignore", "--diff-base", "HEAD"], 'M = "claude-3-opus-20240229"\n', 2),
+    (["check", "--diff-base", "main"], 'M = "claude-3-opus-20240229"\n', 2),
+    (["fix", "--exit-non-zero-on-fix"], 'M = "claude-3-opus-20240229"\n', 1),
+    (["fix", "--exit-non-zero-on-fix"], 'M = "claude-sonnet-4-6"\n', 0),
+    (["config"], 'M = "claude-3-opus-20240229"\n', 0),
+    (["config", "--config", "missing.toml"], 'M = "claude-3-opus-20240229"\n', 2),
 ])
 def test_exit_codes(tmp_path: Path, args: list[str], content: str, code: int) -> None:
     path = tmp_path / "m.py"

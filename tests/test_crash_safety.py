@@ -33,7 +33,7 @@ def build_tree(root: Path) -> None:
     """Every fixture input, and many small files."""
     (root / "fixtures").mkdir(parents=True)
     for case in fixture_cases():
-        shutil.copyfile(case.source, root / "fixtures" / f"{case.id.replace('/', '_')}.py")
+        shutil.copyfile(case.source, root / "fixtures" / f"{case.source.parent.name}_{case.work_name}")
     (root / "small").mkdir()
     for index in range(SMALL_FILES):
         (root / "small" / f"m{index:03d}.py").write_text(f'M{index} = "claude-3-5-sonnet-20241022"  # {index}\n')

@@ -3,35 +3,55 @@
 from __future__ import annotations
 
 import ast
+import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import AS_OF, run_cli
 from fixture_cases import FixtureCase, fixture_cases
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
 CASES = fixture_cases()
+
+
+def assert_valid(name: str, text: str) -> None:
+    """The expected output is a valid file of its type."""
+    if name.endswith(".py"):
+        ast.parse(text)
+    elif name.endswith((".ipynb", ".json")):
+        json.loads(text)
+    elif name.endswith((".yaml", ".yml")):
+        yaml.safe_load(text)
+    elif name.endswith(".toml"):
+        tomllib.loads(text)
 
 
 def test_every_fixture_has_its_expected_output() -> None:
     assert CASES, "no fixtures found"
     missing = [case.id for case in CASES if not case.expected.is_file()]
-    assert not missing, f"fixtures without .out.py: {missing}"
+    assert not missing, f"fixtures without their .out file: {missing}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_fixture(case: FixtureCase, tmp_path: Path) -> None:
-    work = tmp_path / case.source.name.replace(".in.py", ".py")
+    work = tmp_path / case.work_name
     shutil.copyfile(case.source, work)
     first = run_cli("fix", *case.args, "--as-of", AS_OF, work)
     assert first.returncode in (0, 1), first.stderr
     assert "error" not in first.stderr, first.stderr
     expected = case.expected.read_text(encoding="utf-8")
-    assert work.read_text(encoding="utf-8") == expected
-    ast.parse(expected)
+    assert work.read_bytes() == case.expected.read_bytes()
+    assert_valid(case.work_name, expected)
 
     second = run_cli("fix", *case.args, "--as-of", AS_OF, work)
-    assert work.read_text(encoding="utf-8") == expected
+    assert work.read_bytes() == case.expected.read_bytes()
     assert "Fixed 0 findings in 0 files" in second.stdout
 
     check_args = [arg for arg in case.args if arg != "--unsafe-fixes"]

@@ -8,7 +8,6 @@ import datetime
 import re
 from collections.abc import Iterator
 from itertools import product
-from pathlib import Path
 
 import pytest
 import yaml

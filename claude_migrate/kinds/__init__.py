@@ -9,4 +9,14 @@ __all__ = ["KIND_REGISTRY", "RuleKind", "register", "load_builtin_kinds"]
 
 def load_builtin_kinds() -> None:
     """Import the modules that register the built-in kinds."""
-    from claude_migrate.kinds import model_id  # noqa: F401
+    from claude_migrate.kinds import (  # noqa: F401
+        bedrock_availability,
+        betas,
+        converse,
+        model_id,
+        request_keys,
+        responses,
+        suppression,
+        thinking,
+        tools,
+    )

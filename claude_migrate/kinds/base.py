@@ -9,20 +9,15 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import libcst as cst
 
 from claude_migrate.catalogue import parse_generation
+from claude_migrate.findings import SAFETY_ORDER, weakest  # noqa: F401 - kinds import both from here
 from claude_migrate.yamlio import Fields, YamlMap
 
 if TYPE_CHECKING:
     from claude_migrate.context import FileContext
     from claude_migrate.ruleset import RuleSpec
 
-SAFETY_ORDER = ("safe", "unsafe", "manual")
 KIND_REGISTRY: dict[str, type[RuleKind]] = {}
 K = TypeVar("K", bound="type[RuleKind]")
-
-
-def weakest(*safeties: str) -> str:
-    """The least safe of several fix safeties: a report can lower a rule's safety, never raise it."""
-    return max(safeties, key=SAFETY_ORDER.index)
 
 
 @dataclass(frozen=True)
@@ -43,10 +38,26 @@ class RawFinding:
     node: cst.CSTNode
     message: str
     safety: str
-    replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...]
+    replacements: tuple[tuple[cst.CSTNode, cst.CSTNode | cst.RemovalSentinel], ...]  # REMOVE: delete the node
 
 
-class Provider(cst.BatchableCSTVisitor):
+_VISITOR_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+class Visitor(cst.BatchableCSTVisitor):
+    """A batchable visitor that finds its visit/leave methods once per class, not once per file: libcst's own
+    lookup inspects every attribute of every instance, which cost more than the analysis itself."""
+
+    def get_visitors(self) -> dict[str, Any]:  # type: ignore[override]
+        cls = type(self)
+        if cls not in _VISITOR_NAMES:
+            _VISITOR_NAMES[cls] = tuple(
+                name for name in dir(cls) if name.startswith(("visit_", "leave_"))
+                and callable(method := getattr(cls, name)) and not getattr(method, "_is_no_op", False))
+        return {name: getattr(self, name) for name in _VISITOR_NAMES[cls]}
+
+
+class Provider(Visitor):
     """Shared facts about a file (imports, client regions, ...) that several rule kinds read."""
 
     REQUIRES: ClassVar[tuple[type[Provider], ...]] = ()
@@ -56,7 +67,7 @@ class Provider(cst.BatchableCSTVisitor):
         self.ctx = ctx
 
 
-class RuleKind(cst.BatchableCSTVisitor):
+class RuleKind(Visitor):
     """One kind of change; a rule in YAML picks a kind and gives it parameters and a message."""
 
     KIND: ClassVar[str]

@@ -1,165 +1,72 @@
-"""Rule kinds for model IDs: outdated models, IDs no platform has, Bedrock IDs that need a profile."""
+"""Rule kinds for model IDs in Python: outdated models, IDs no platform has, Bedrock IDs that need a profile.
+
+The decisions live in :mod:`claude_migrate.id_rules` (shared with notebooks and config files); these
+kinds find the ID sites in the syntax tree, work out the Region of each site's client, and turn a
+verdict into a node replacement.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import ClassVar
 
 import libcst as cst
 
-from claude_migrate.catalogue import Model, Platform
+from claude_migrate.id_rules import ID_JUDGES, IdJudge, RegionSource, Verdict, site_region
 from claude_migrate.kinds.base import Param, RuleKind, register, weakest
 from claude_migrate.providers import ClientRegions, IdSite, IdSites, Imports
-from claude_migrate.targets import Replacement
-
-PREFIX_PREFERENCE = ("us", "eu", "apac", "global", "jp", "au", "us-gov")
-
-
-@dataclass(frozen=True)
-class Rewrite:
-    """The text that replaces one ID hit, how safe it is, and what the message should add."""
-
-    text: str
-    safety: str
-    note: str = ""
-
-
-def _choices(model: Model) -> str:
-    return ", ".join(f"{p}." for p in model.profiles) or "(no confirmed profile is documented)"
 
 
 class ModelIdKind(RuleKind):
-    """Shared logic of the model-ID kinds: where a site's Region comes from and how a Bedrock ID is spelt."""
+    """Shared logic of the model-ID kinds: visit every ID site and report the judge's verdict on it."""
 
     REQUIRES = (Imports, ClientRegions, IdSites)
+    judge: IdJudge
+
+    def __init__(self, spec, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(spec, ctx)
+        self.judge = ID_JUDGES[self.KIND](spec, ctx.data, ctx.options)
 
     def leave_Module(self, original_node: cst.Module) -> None:
+        others = [rule.judge for rule in self.ctx.rule_instances if isinstance(rule, ModelIdKind)]
         for site in self.ctx.provider(IdSites).sites:
-            self.check_site(site)
+            verdict = self.judge.judge(site.hit, self.region_source(site), others)
+            if verdict is not None:
+                self.report_site(site, verdict)
 
-    def check_site(self, site: IdSite) -> None:
-        raise NotImplementedError
-
-    def report_site(self, site: IdSite, rewrite: Rewrite | None, **values: object) -> None:
+    def report_site(self, site: IdSite, verdict: Verdict) -> None:
+        rewrite = verdict.fix
         replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...] = ()
         safety = "manual"
-        if rewrite is not None and site.segment.editable and rewrite.text != site.hit.text:
+        if rewrite is not None and site.segment.editable:
             new = site.segment.replaced(site.hit.start, site.hit.end, rewrite.text)
             replacements = ((site.segment.node, new),)
             safety = rewrite.safety
             if site.lookup_context:
                 safety = weakest(safety, "unsafe")
-        note = rewrite.note if rewrite else ""
+        extra = ""
         if site.lookup_context:
-            note += f"; it is used in {site.lookup_context}, so other code may still produce the old ID"
-        self.report(site.string, safety=safety, replacements=replacements, id=site.hit.text,
-                    replacement=rewrite.text if rewrite else "", note=note, **values)
+            extra = f"; it is used in {site.lookup_context}, so other code may still produce the old ID"
+        self.report(site.string, safety=safety, replacements=replacements, **verdict.message_values(extra))
 
-    def region_prefixes(self, site: IdSite) -> tuple[tuple[str, ...], str]:
-        """Candidate profile prefixes for a site, most preferred first, and where they came from."""
-        options = self.ctx.options
-        if options.bedrock_profile_prefix:
-            return (options.bedrock_profile_prefix,), "the bedrock-profile-prefix setting"
+    def region_source(self, site: IdSite) -> RegionSource:
+        """Where the site's calls run: its own client's Region, the file's one Region, or the settings."""
         regions = self.ctx.provider(ClientRegions)
-        table = self.ctx.data.regions
-        for call in site.calls:
-            if (region := regions.region_of_call(call)) is not None:
-                return table.for_region(region), f"region {region}"
-        distinct = {table.for_region(r) for r in regions.all_regions}
-        if len(distinct) == 1:
-            region = sorted(regions.all_regions)[0]
-            return distinct.pop(), f"region {region}"
-        if options.bedrock_region:
-            return table.for_region(options.bedrock_region), f"region {options.bedrock_region} (configured)"
-        return (), ""
 
-    def bedrock_text(self, site: IdSite, model: Model, new_id: str, base_safety: str) -> Rewrite:
-        """Spell ``new_id`` for a Bedrock site: keep or add the right cross-Region profile prefix."""
-        hit = site.hit
-        if hit.arn_resource is not None:
-            if hit.arn_account or hit.arn_resource != "foundation-model":
-                return Rewrite(new_id, "manual", "; an ARN that names an account-specific resource needs a "
-                                                 "new resource, not a new string")
-            return Rewrite(new_id, base_safety)
-        if hit.dynamic_prefix:
-            return Rewrite(new_id, weakest(base_safety, "unsafe"),
-                           f"; the profile prefix comes from a placeholder: check that it is one of {_choices(model)}")
-        if hit.prefix is not None:
-            if hit.prefix in model.profiles:
-                return Rewrite(f"{hit.prefix}.{new_id}", base_safety)
-            if hit.prefix in model.profiles_unconfirmed:
-                return Rewrite(f"{hit.prefix}.{new_id}", weakest(base_safety, "unsafe"),
-                               f"; a {hit.prefix}. profile for {model.name} is not confirmed by AWS or Anthropic")
-            return Rewrite(f"{hit.prefix}.{new_id}", "manual",
-                           f"; {model.name} has no {hit.prefix}. profile: choose one of {_choices(model)}")
-        if not model.needs_profile:
-            return Rewrite(new_id, base_safety)
-        candidates, origin = self.region_prefixes(site)
-        for prefix in candidates:
-            if prefix in model.profiles:
-                return Rewrite(f"{prefix}.{new_id}", base_safety, f" (profile prefix {prefix}. from {origin})")
-        if origin:
-            return Rewrite(new_id, weakest(base_safety, "unsafe"),
-                           f"; {model.name} has no profile for {origin}: choose one of {_choices(model)}")
-        fallback = next((p for p in PREFIX_PREFERENCE if p in model.profiles), None)
-        if fallback is None:
-            return Rewrite(new_id, "manual", f"; {model.name} lists no cross-Region profile")
-        return Rewrite(f"{fallback}.{new_id}", weakest(base_safety, "unsafe"),
-                       f"; {model.name} needs a cross-Region inference profile and the code shows no Region: "
-                       f"choose one of {_choices(model)} (the unsafe fix writes {fallback}.)")
+        def call_region() -> str | None:
+            return next((r for call in site.calls if (r := regions.region_of_call(call)) is not None), None)
+
+        return lambda: site_region(self.ctx.options, self.ctx.data, call_region, regions.all_regions)
 
 
 @register("outdated-model-id")
 class OutdatedModelId(ModelIdKind):
     """An ID of a model older than the target's model of the same tier: replace it, keeping its platform form."""
 
-    PARAMS = {
+    PARAMS: ClassVar[dict[str, Param]] = {
         "generation_from": Param("version"),
         "generation_below": Param("version"),
     }
     MESSAGE_FIELDS = frozenset({"id", "model", "state", "replacement", "target", "note"})
-
-    def applies_to(self, model: Model) -> bool:
-        low, high = self.params.get("generation_from"), self.params.get("generation_below")
-        if low and model.generation < tuple(int(p) for p in low.split(".")):
-            return False
-        return not (high and model.generation >= tuple(int(p) for p in high.split(".")))
-
-    def replacement(self, model: Model) -> Replacement | None:
-        return self.ctx.options.target.replacement_for(model) if self.applies_to(model) else None
-
-    def check_site(self, site: IdSite) -> None:
-        known = site.hit.known
-        if known is None or (replacement := self.replacement(known.model)) is None:
-            return
-        new_model = replacement.model
-        safety = replacement.fix
-        note = f"; {replacement.why}" if replacement.why and safety != "safe" else ""
-        if known.model.legacy or known.variant == "other":
-            safety = weakest(safety, "unsafe")
-        new_id = new_model.id_for(known.platform, known.variant)
-        if new_id is None:
-            rewrite = None
-            note += f"; {new_model.name} has no {known.platform.label} ID"
-        elif known.platform is Platform.BEDROCK:
-            rewrite = self.bedrock_text(site, new_model, new_id, safety)
-        else:
-            rewrite = Rewrite(new_id, safety)
-        if rewrite is not None:
-            rewrite = Rewrite(rewrite.text, rewrite.safety, note + rewrite.note)
-        self.report_site(site, rewrite, model=known.model.name, state=self.state(known.model, known.platform),
-                         target=self.ctx.options.target.name)
-
-    def state(self, model: Model, platform: Platform) -> str:
-        life = model.lifecycle(platform)
-        state = life.state(self.ctx.options.as_of)
-        where = platform.label
-        unconfirmed = "" if life.confirmed else " (unconfirmed)"
-        if state == "retired":
-            return f"retired on {where} since {life.retired}{unconfirmed}"
-        if state == "deprecated":
-            when = f", retiring {life.retired}" if life.retired else ""
-            return f"deprecated on {where}{when}{unconfirmed}"
-        return f"superseded by the {self.ctx.options.target.name} target"
 
 
 @register("invalid-model-id")
@@ -168,41 +75,9 @@ class InvalidModelId(ModelIdKind):
 
     MESSAGE_FIELDS = frozenset({"id", "why", "replacement", "platform", "note"})
 
-    def check_site(self, site: IdSite) -> None:
-        invalid = site.hit.invalid
-        if invalid is None:
-            return
-        valid = invalid.means.id_for(invalid.platform)
-        if valid is None:
-            self.report_site(site, None, why=invalid.why, platform=invalid.platform.label)
-            return
-        if site.hit.prefix and invalid.platform is Platform.BEDROCK:
-            # keep the written profile prefix only where the meant model has it: "au.anthropic.claude-4-sonnet-..."
-            # became au.anthropic.claude-sonnet-4-..., a profile that does not exist
-            rewrite = self.bedrock_text(site, invalid.means, valid, "safe")
-        else:
-            prefix = f"{site.hit.prefix}." if site.hit.prefix else ""
-            rewrite = Rewrite(prefix + valid, "safe")  # adding a missing profile prefix is the other rules' business
-        self.report_site(site, rewrite, why=invalid.why, platform=invalid.platform.label)
-
 
 @register("bedrock-profile-missing")
 class BedrockProfileMissing(ModelIdKind):
     """A bare Bedrock base ID of a model AWS serves only through cross-Region inference profiles."""
 
     MESSAGE_FIELDS = frozenset({"id", "model", "replacement", "note"})
-
-    def check_site(self, site: IdSite) -> None:
-        known, hit = site.hit.known, site.hit
-        if (known is None or known.platform is not Platform.BEDROCK or not known.model.needs_profile
-                or hit.prefix or hit.dynamic_prefix or hit.arn_resource or known.variant == "other"):
-            return
-        if self._replaced_by_other_rule(known.model):
-            return
-        rewrite = self.bedrock_text(site, known.model, known.text, "safe")
-        self.report_site(site, rewrite, model=known.model.name)
-
-    def _replaced_by_other_rule(self, model: Model) -> bool:
-        """True when a selected outdated-model rule rewrites this ID anyway (one finding per ID)."""
-        return any(isinstance(rule, OutdatedModelId) and rule.replacement(model) is not None
-                   for rule in self.ctx.rule_instances)

@@ -1,0 +1,203 @@
+"""The result cache in ``.claude_migrate_cache/`` at the project root: a second run over an unchanged tree
+parses nothing.
+
+- Results are stored per file content: the key is a hash of the file type and bytes, inside a folder
+  named by the run's fingerprint (tool version, Python version, rule files, selected rules, target,
+  date, Region settings, check or fix, and a random value of this user's: see rulecache.py). Entries
+  are JSON and hold no path: a corrupt entry is a miss, never a crash, and never runs code.
+- A stat index maps each walked file's path, size, times and inode to its content hash (or to "holds
+  no trigger token"), so that an unchanged file is not even read. As in git, a file modified within
+  the last two seconds is not indexed: a second write in the same clock tick would not change its stat.
+- Every write goes to a temporary file renamed into place, so readers never see half an entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from claude_migrate.findings import Edit, Finding, Fix, Position
+from claude_migrate.processing import Outcome
+
+CACHE_DIR = ".claude_migrate_cache"
+LAYOUT = "v1"
+KEEP_FINGERPRINTS = 8  # older result folders (other settings, other days) are removed beyond this
+RACY_NS = 2_000_000_000
+
+
+def digest(file_type: str, raw: bytes) -> str:
+    return hashlib.blake2b(file_type.encode() + b"\0" + raw, digest_size=16).hexdigest()
+
+
+def fingerprint(*parts: object) -> str:
+    return hashlib.blake2b(json.dumps(parts, sort_keys=True, default=str).encode(), digest_size=12).hexdigest()
+
+
+_TEMP_NAMES = itertools.count()
+
+
+def write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Replace ``path`` in one rename; errors are the caller's to ignore (a cache write may fail)."""
+    temp = path.with_name(f".tmp-{os.getpid()}-{next(_TEMP_NAMES)}-{path.name}")
+    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def prepare(root: Path) -> Path | None:
+    """The cache folder under ``root``, created with a .gitignore that ignores it; None when it cannot be."""
+    folder = root / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            write_atomically(ignore, b"# Created by claude-migrate; the whole folder is a cache.\n*\n")
+            write_atomically(folder / "CACHEDIR.TAG", b"Signature: 8a477f597d28d172789f06886806bc55\n"
+                                                      b"# This folder is a cache of claude-migrate results.\n")
+    except OSError:
+        return None
+    return folder
+
+
+def clean(root: Path) -> bool:
+    """Remove the cache folder under ``root``; True when there was one."""
+    folder = root / CACHE_DIR
+    if not folder.is_dir():
+        return False
+    shutil.rmtree(folder)
+    return True
+
+
+def _finding_data(finding: Finding) -> list[Any]:
+    fix = None
+    if finding.fix is not None:
+        fix = [finding.fix.safety, [[e.start.line, e.start.column, e.end.line, e.end.column, e.content]
+                                    for e in finding.fix.edits]]
+    return [finding.code, finding.name, finding.severity, finding.message, finding.start.line,
+            finding.start.column, finding.end.line, finding.end.column, fix, finding.location_prefix]
+
+
+def _finding(data: list[Any]) -> Finding:
+    code, name, severity, message, start_line, start_column, end_line, end_column, fix, prefix = data
+    parsed_fix = None
+    if fix is not None:
+        safety, edits = fix
+        parsed_fix = Fix(str(safety), tuple(Edit(Position(int(a), int(b)), Position(int(c), int(d)), str(content))
+                                           for a, b, c, d, content in edits))
+    return Finding("", str(code), str(name), str(severity), str(message), Position(int(start_line), int(start_column)),
+                   Position(int(end_line), int(end_column)), parsed_fix, str(prefix))
+
+
+def encode_outcome(outcome: Outcome) -> bytes:
+    return json.dumps({"findings": [_finding_data(f) for f in outcome.findings],
+                       "fixed": [_finding_data(f) for f in outcome.fixed],
+                       "text": outcome.text, "error": outcome.error}).encode()
+
+
+def decode_outcome(data: bytes) -> Outcome:
+    raw = json.loads(data)
+    text, error = raw["text"], raw["error"]
+    if not (text is None or isinstance(text, str)) or not (error is None or isinstance(error, str)):
+        raise ValueError("bad entry")
+    return Outcome([_finding(f) for f in raw["findings"]], [_finding(f) for f in raw["fixed"]], text, error)
+
+
+class ResultCache:
+    """Outcomes by file content for one fingerprint, plus the check fingerprint that a fix run also fills."""
+
+    def __init__(self, folder: Path, key: str, check_key: str) -> None:
+        self.folder = folder
+        self.results = folder / LAYOUT / key
+        self.check_results = folder / LAYOUT / check_key
+        self._made: set[Path] = set()
+
+    def get(self, content: str) -> Outcome | None:
+        try:
+            return decode_outcome((self.results / f"{content}.json").read_bytes())
+        except Exception:  # noqa: BLE001 - a missing, corrupt or foreign entry is a miss, whatever is wrong
+            return None
+
+    def _put(self, folder: Path, content: str, outcome: Outcome) -> None:
+        try:
+            if folder not in self._made:
+                if not folder.is_dir():
+                    folder.mkdir(parents=True, exist_ok=True)
+                    self._prune(folder.parent)
+                self._made.add(folder)
+            write_atomically(folder / f"{content}.json", encode_outcome(outcome))
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+    def put(self, file_type: str, raw: bytes, outcome: Outcome) -> None:
+        self._put(self.results, digest(file_type, raw), outcome)
+
+    def put_settled(self, file_type: str, raw: bytes, findings: list[Finding]) -> None:
+        """Content at a fixed point: fixing it changes nothing and checking it finds ``findings``."""
+        for folder in dict.fromkeys((self.results, self.check_results)):
+            self._put(folder, digest(file_type, raw), Outcome(findings))
+
+    @staticmethod
+    def _prune(parent: Path) -> None:
+        folders = sorted((p for p in parent.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in folders[KEEP_FINGERPRINTS:]:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+class StatIndex:
+    """Path -> [size, mtime_ns, ctime_ns, inode, content hash or "" when the file holds no trigger token]."""
+
+    def __init__(self, folder: Path, key: str) -> None:
+        self.path = folder / LAYOUT / f"index-{key}.json"
+        self.now = time.time_ns()
+        self.changed = False
+        try:
+            entries = json.loads(self.path.read_bytes())
+            self.entries: dict[str, list[Any]] = entries if isinstance(entries, dict) else {}
+        except Exception:  # noqa: BLE001 - a missing or corrupt index is an empty one
+            self.entries = {}
+        self.seen: set[str] = set()
+
+    def lookup(self, path: str, stat: os.stat_result) -> str | None:
+        """The content hash ("" for no trigger token) recorded for this exact stat, else None."""
+        self.seen.add(path)
+        entry = self.entries.get(path)
+        if (isinstance(entry, list) and len(entry) == 5 and entry[0] == stat.st_size and entry[1] == stat.st_mtime_ns
+                and entry[2] == stat.st_ctime_ns and entry[3] == stat.st_ino and isinstance(entry[4], str)):
+            return entry[4]
+        return None
+
+    def record(self, path: str, stat: os.stat_result, content: str) -> None:
+        self.seen.add(path)
+        if self.now - stat.st_mtime_ns < RACY_NS:
+            self.entries.pop(path, None)  # too fresh to trust its stat next time
+            return
+        self.entries[path] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, content]
+        self.changed = True
+
+    def save(self, walked: list[str]) -> None:
+        """Write the index, dropping entries under the walked folders for files this run did not see."""
+        roots = tuple(root.rstrip(os.sep) + os.sep for root in walked)
+        stale = [path for path in self.entries if path not in self.seen and path.startswith(roots)]
+        for path in stale:
+            del self.entries[path]
+        if not (self.changed or stale):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.path, json.dumps(self.entries, separators=(",", ":")).encode())
+        except OSError:
+            pass

@@ -1,0 +1,120 @@
+"""Rule kinds for beta flags, wherever a surface keeps them: ``betas=[...]``, the ``anthropic-beta`` header,
+InvokeModel ``anthropic_beta`` and Converse ``additionalModelRequestFields.anthropic_beta``."""
+
+from __future__ import annotations
+
+from claude_migrate.edits import EditSet, remove_element, remove_entry, with_text
+from claude_migrate.kinds.base import Param, register
+from claude_migrate.kinds.request_kind import RequestKind
+from claude_migrate.requests import BetaFlags, Request
+from claude_migrate.strings import literal_text
+from claude_migrate.values import Entry, MappingView
+
+
+def listed(texts: list[str]) -> str:
+    return ", ".join(f"`{text}`" for text in texts)
+
+
+class BetaFlagKind(RequestKind):
+    """Shared logic: rewrite some flags of a request (replace or remove), keeping the way they are written."""
+
+    def flags_of(self, request: Request) -> BetaFlags | None:
+        flags = request.beta_flags()
+        return flags if isinstance(flags, BetaFlags) else None
+
+    def rewrite(self, request: Request, beta: BetaFlags, changes: dict[str, str | None], **values: object) -> None:
+        """Report a finding whose fix applies ``changes`` (flag -> new flag, or None to remove it)."""
+        kept = [new for f in beta.flags if (new := changes.get(f.text, f.text)) is not None]
+        header = beta.flags[0].element is None  # one comma-separated header string
+        edits = EditSet()
+        if not kept and beta.complete and (header or beta.hit.entry.value is beta.holder):
+            self._remove_field(request, beta, edits)
+        elif header:
+            node = beta.flags[0].node
+            separator = ", " if ", " in (literal_text(node) or "") else ","
+            edits.replace(node, with_text(node, separator.join(kept)))
+        else:
+            holder = beta.holder
+            for flag in beta.flags:
+                new = changes.get(flag.text, flag.text)
+                if new is None:
+                    edits.change(holder, lambda node, element=flag.element: remove_element(node, element))  # type: ignore[arg-type,misc]
+                elif new != flag.text:
+                    edits.replace(flag.node, with_text(flag.node, new))
+        note = self.shared_note(beta.via)
+        self.report(beta.hit.entry.key_node, safety="unsafe" if note else "safe",
+                    replacements=edits.replacements(), note=note, **values)
+
+    def _remove_field(self, request: Request, flags: BetaFlags, edits: EditSet) -> None:
+        """Remove the whole argument or key that holds the flags (and an inline dict it leaves empty)."""
+        view = request.resolver.view_at(request.args, flags.hit.path[:-1])
+        assert isinstance(view, MappingView)
+        remove_entry(edits, flags.hit.entry, view, prune=True)
+
+
+@register("remove-beta-flag")
+class RemoveBetaFlag(BetaFlagKind):
+    """Beta flags that do nothing on the target models: remove them (the whole field when none is left)."""
+
+    PARAMS = {"flags": Param("str_list", required=True)}
+    MESSAGE_FIELDS = frozenset({"flags", "field", "note"})
+
+    def check_request(self, request: Request) -> None:
+        flags = self.flags_of(request)
+        found = [f.text for f in flags.flags if f.text in self.params["flags"]] if flags else []
+        if flags and found:
+            self.rewrite(request, flags, dict.fromkeys(found), flags=listed(found), field=flags.hit.label)
+
+
+@register("tool-beta-flag")
+class ToolBetaFlag(BetaFlagKind):
+    """A flag an old tool version needed: once no tool of the request needs it, write the flag the request's
+    tools need now, or remove it. Left alone while the tools are unknown or an old tool still needs it."""
+
+    PARAMS = {"flags": Param("str_list", required=True)}
+    MESSAGE_FIELDS = frozenset({"flag", "field", "action", "note"})
+
+    def check_request(self, request: Request) -> None:
+        flags = self.flags_of(request)
+        old = [f.text for f in flags.flags if f.text in self.params["flags"]] if flags else []
+        needed = self._needed(request) if old else None
+        if not flags or needed is None:
+            return
+        for flag in old:
+            if flag in needed:
+                return
+        missing = sorted(needed - set(flags.texts))
+        if len(missing) > 1:
+            return
+        changes: dict[str, str | None] = dict.fromkeys(old)
+        if missing:
+            changes[old[0]] = missing[0]
+            action = f"the request's tools now need `{missing[0]}` instead"
+        else:
+            action = "no tool of the request needs it any more: remove it"
+        self.rewrite(request, flags, changes, flag=listed(old), field=flags.hit.label, action=action)
+
+    def _needed(self, request: Request) -> set[str] | None:
+        """The beta flags the request's Anthropic-defined tools need, or None when its tools are not known."""
+        elements = request.sequence("tools")
+        if elements is None:
+            return set()
+        if not isinstance(elements, list):
+            return None
+        types = self.ctx.data.tools.by_type
+        needed = set()
+        for element in elements:
+            view = request.resolver.mapping(element)
+            if view is None:
+                return None
+            entry = view.get("type")
+            if not isinstance(entry, Entry):
+                if not view.complete:
+                    return None
+                continue
+            kind = request.resolver.text(entry.reached())
+            if kind is None:
+                return None
+            if kind in types and types[kind].beta:
+                needed.add(types[kind].beta)
+        return needed

@@ -1,0 +1,123 @@
+"""Rule kind: a request key written in the wrong place or under the wrong name; move or rename it, merging
+with what the destination already holds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+
+from claude_migrate.edits import EditSet, append_element, can_hold, entry_for, remove_entry, renamed_key, string
+from claude_migrate.errors import DataError
+from claude_migrate.loading import load_rule_data
+from claude_migrate.kinds.base import Param, register
+from claude_migrate.kinds.param_checks import check_known
+from claude_migrate.kinds.request_kind import RequestKind
+from claude_migrate.requests import Request
+from claude_migrate.surfaces import KeyPath
+from claude_migrate.values import Entry, MappingView
+from claude_migrate.yamlio import YamlMap
+
+_MOVE = re.compile(r"^(?P<surface>[\w-]+):\s*(?P<source>[\w.-]+)\s*->\s*(?P<destination>[\w.-]+)$")
+
+
+@dataclass(frozen=True)
+class Move:
+    surface: str
+    source: KeyPath
+    destination: KeyPath
+
+
+@register("move-request-key")
+class MoveRequestKey(RequestKind):
+    """Moves ``source`` to ``destination`` (dotted keys from the call's arguments) on the named surfaces.
+
+    With ``botocore: true`` a move is reported only when botocore's validator rejects the source key, and the
+    message gets botocore's own words."""
+
+    PARAMS = {"moves": Param("str_list", required=True), "botocore": Param("bool", default=False)}
+    MESSAGE_FIELDS = frozenset({"source", "destination", "error", "note"})
+    CLAUDE_ONLY = False
+
+    @classmethod
+    def check_params(cls, params: YamlMap | None, path: Path) -> dict[str, Any]:
+        result = super().check_params(params, path)
+        moves = []
+        for text in result["moves"]:
+            match = _MOVE.match(text)
+            if match is None:
+                line = params.line_of("moves") if params is not None else None
+                raise DataError(path, line, "moves", f"'{text}' is not 'surface: from.key -> to.key'")
+            moves.append(Move(match["surface"], tuple(match["source"].split(".")),
+                              tuple(match["destination"].split("."))))
+        check_known(params, path, "moves", (move.surface for move in moves), load_rule_data().surfaces.by_name,
+                    "surface")
+        result["moves"] = tuple(moves)
+        return result
+
+    def sources_of(self, surface: str) -> list[KeyPath]:
+        return [move.source for move in self.params["moves"] if move.surface == surface]
+
+    def check_request(self, request: Request) -> None:
+        for move in self.params["moves"]:
+            if move.surface == request.surface.name:
+                self._check(request, move)
+
+    def _check(self, request: Request, move: Move) -> None:
+        resolver = request.resolver
+        source_view = resolver.view_at(request.args, move.source[:-1])
+        if not isinstance(source_view, MappingView):
+            return
+        entry = source_view.get(move.source[-1])
+        if not isinstance(entry, Entry):
+            return
+        error = ""
+        if self.params["botocore"]:
+            problem = next((p for p in request.botocore_problems if p.unknown_key and p.path == move.source), None)
+            if problem is None:
+                return
+            error = problem.message
+        values = {"source": ".".join(move.source), "destination": ".".join(move.destination), "error": error}
+        blocked, view, missing = self._destination(request, move)
+        if blocked:
+            self.report(entry.key_node, safety="manual", note=f"; {blocked}", **values)
+            return
+        assert view is not None
+        edits = EditSet()
+        if view.container is entry.container and len(missing) == 1:
+            edits.replace(entry.key_node, renamed_key(entry.key_node, missing[0]))
+        else:
+            value: cst.BaseExpression = entry.value
+            for key in reversed(missing[1:]):
+                value = cst.Dict([cst.DictElement(string(key), value, whitespace_after_colon=cst.SimpleWhitespace(" "))])
+            new_element = entry_for(view.container, missing[0], value)
+            edits.change(view.container, lambda node: append_element(node, new_element))  # type: ignore[arg-type]
+            remove_entry(edits, entry, source_view, prune=view.container is not entry.container)
+        note = self.shared_note(entry.via, view.via)
+        self.report(entry.key_node, safety="unsafe" if note else "safe", replacements=edits.replacements(),
+                    note=note, **values)
+
+    def _destination(self, request: Request, move: Move) -> tuple[str, MappingView | None, KeyPath]:
+        """The deepest existing mapping on the way to the destination and the keys still missing below it, or
+        why the move needs a human."""
+        resolver, view = request.resolver, request.args
+        destination = ".".join(move.destination)
+        for depth, key in enumerate(move.destination):
+            step = view.get(key)
+            if step is None:
+                missing = move.destination[depth:]
+                if not can_hold(view.container, missing[0]):
+                    return f"`{missing[0]}` cannot be a keyword argument", None, ()
+                return "", view, missing
+            if not isinstance(step, Entry):
+                return f"`{destination}` may already be set where this tool cannot see", None, ()
+            if depth == len(move.destination) - 1:
+                return f"`{destination}` is already set: merge the two by hand", None, ()
+            inner = resolver.mapping(step.reached(), step)
+            if inner is None:
+                return f"`{'.'.join(move.destination[:depth + 1])}` is not a dict written in this file", None, ()
+            view = inner
+        return "", view, ()

@@ -1,0 +1,46 @@
+"""The base of rule kinds that check requests: each request in turn, and the models it will run on."""
+
+from __future__ import annotations
+
+from typing import Callable, ClassVar
+
+import libcst as cst
+
+from claude_migrate.catalogue import Model
+from claude_migrate.kinds.base import RuleKind
+from claude_migrate.requests import Request, Requests
+from claude_migrate.values import Via
+
+
+class RequestKind(RuleKind):
+    """A rule kind that checks each request; by default only requests that may go to a Claude model."""
+
+    REQUIRES = (Requests,)
+    CLAUDE_ONLY: ClassVar[bool] = True
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for request in self.ctx.provider(Requests).all():
+            if request.runs_on is not None or not self.CLAUDE_ONLY:
+                self.check_request(request)
+
+    def check_request(self, request: Request) -> None:
+        raise NotImplementedError
+
+    def shared_note(self, *vias: Via) -> str:
+        names = self.ctx.provider(Requests).shared(tuple(binding for via in vias for binding in via))
+        if not names:
+            return ""
+        listed = ", ".join(f"`{name}`" for name in names)
+        return f"; {listed} is used by other code too, so the edit changes more than this request"
+
+
+class TargetKind(RequestKind):
+    """A request rule that depends on the model the request will run on after migration."""
+
+    def affected(self, request: Request, predicate: Callable[[Model], bool]) -> tuple[Model, ...]:
+        assert request.runs_on is not None
+        return tuple(model for model in request.runs_on.models if predicate(model))
+
+    def describe(self, request: Request, models: tuple[Model, ...]) -> str:
+        assert request.runs_on is not None
+        return request.runs_on.describe(models)

@@ -1,0 +1,212 @@
+"""Rule kinds for Anthropic-defined tools (text editor, bash, computer): tool versions in definitions, tool
+names in handler code, and typed SDK params that pin an old version."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+
+from claude_migrate.bindings import Bindings, Scope
+from claude_migrate.edits import EditSet, with_text
+from claude_migrate.errors import DataError
+from claude_migrate.kinds.base import Param, RuleKind, register
+from claude_migrate.kinds.param_checks import check_known
+from claude_migrate.loading import load_rule_data
+from claude_migrate.providers import Imports
+from claude_migrate.requests import Requests, RunsOn
+from claude_migrate.strings import literal_text
+from claude_migrate.tool_types import ToolType
+from claude_migrate.values import Entry, MappingView, Reached
+from claude_migrate.yamlio import YamlMap
+
+FAMILY = Param("str", required=True, choices=("text_editor", "bash", "computer"))
+
+
+class ToolKind(RuleKind):
+    """Shared logic: the tool version a target accepts for the models a definition will be sent to."""
+
+    REQUIRES = (Requests,)
+
+    @classmethod
+    def check_params(cls, params: YamlMap | None, path: Path) -> dict[str, Any]:
+        result = super().check_params(params, path)
+        if "from_types" in result:
+            check_known(params, path, "from_types", result["from_types"], load_rule_data().tools.by_type,
+                        "tool type")
+        return result
+
+    def runs_on(self, definition: cst.CSTNode | None) -> RunsOn:
+        """The models a tool definition goes to: those of the requests that send it, else the whole target."""
+        target = self.ctx.options.target
+        requests = self.ctx.provider(Requests).using_tool(definition) if definition is not None else []
+        found = [request.runs_on for request in requests if request.runs_on is not None]
+        if found:
+            models = {model.key: model for runs_on in found for model in runs_on.models}
+            return RunsOn(tuple(models.values()), all(runs_on.known for runs_on in found), target.name)
+        return RunsOn.whole_target(target, request=False)
+
+    def newest(self, family: str, runs_on: RunsOn) -> ToolType | None:
+        return self.ctx.data.tools.newest(family, list(runs_on.models))
+
+
+@register("tool-version")
+class ToolVersion(ToolKind):
+    """A tool definition ``{"type": T, "name": N}`` whose type is one of ``from_types``: write the newest type of
+    the family every model it goes to accepts, with the name that type requires, in one edit."""
+
+    PARAMS = {"family": FAMILY, "from_types": Param("str_list", required=True)}
+    MESSAGE_FIELDS = frozenset({"type", "advice", "model", "note"})
+
+    def __init__(self, spec, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(spec, ctx)
+        self._definitions: list[tuple[cst.Dict | cst.Call, Scope]] = []
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        self._definitions.append((node, self.ctx.provider(Bindings).current))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.ctx.provider(Requests).resolver.is_dict_call(node):
+            self._definitions.append((node, self.ctx.provider(Bindings).current))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        resolver = self.ctx.provider(Requests).resolver
+        for node, scope in self._definitions:
+            view = resolver.mapping(Reached(node, scope))
+            entry = view.get("type") if view is not None else None
+            if isinstance(entry, Entry) and entry.container is node:
+                old = resolver.text(entry.reached())
+                if old in self.params["from_types"]:
+                    self._check(view, entry, old)  # type: ignore[arg-type]
+
+    def _check(self, view: MappingView, type_entry: Entry, old: str) -> None:
+        runs_on = self.runs_on(view.container)
+        new = self.newest(self.params["family"], runs_on)
+        values: dict[str, Any] = {"type": old, "model": runs_on.describe()}
+        if new is None:
+            self.report(type_entry.value, safety="manual", note="", **values,
+                        advice="no single version of this tool fits all of them: choose one per model")
+            return
+        values["advice"] = f'use `{{"type": "{new.type}", "name": "{new.name}"}}`'
+        name_entry = view.get("name")
+        name_node = name_entry.value if isinstance(name_entry, Entry) else None
+        name = literal_text(name_node) if name_node is not None else None
+        if not isinstance(type_entry.value, cst.SimpleString) or (
+                name != new.name and not isinstance(name_node, cst.SimpleString)):
+            self.report(type_entry.value, safety="manual",
+                        note=" (the type and name are not both string literals here: change them together)", **values)
+            return
+        edits = EditSet()
+        edits.replace(type_entry.value, with_text(type_entry.value, new.type))
+        if name != new.name:
+            assert isinstance(name_node, cst.SimpleString)
+            edits.replace(name_node, with_text(name_node, new.name))
+        self.report(type_entry.value, replacements=edits.replacements(), note="", **values)
+
+
+@register("tool-name-comparison")
+class ToolNameComparison(ToolKind):
+    """Handler code comparing a tool name with the name an old version of the tool used."""
+
+    PARAMS = {"family": FAMILY, "from_types": Param("str_list", required=True)}
+    MESSAGE_FIELDS = frozenset({"name", "new_name", "new_type", "model"})
+
+    def __init__(self, spec, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(spec, ctx)
+        self._strings: list[cst.SimpleString] = []
+
+    def _collect(self, node: cst.BaseExpression) -> None:
+        if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+            for element in node.elements:
+                self._collect(element.value)
+        elif isinstance(node, cst.SimpleString):
+            self._strings.append(node)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        self._collect(node.left)
+        for target in node.comparisons:
+            self._collect(target.comparator)
+
+    def visit_MatchValue(self, node: cst.MatchValue) -> None:
+        self._collect(node.value)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        runs_on = self.runs_on(None)
+        new = self.newest(self.params["family"], runs_on)
+        types = self.ctx.data.tools.by_type
+        old_names = {types[t].name for t in self.params["from_types"] if t in types}
+        if new is None:
+            return
+        for node in self._strings:
+            name = literal_text(node)
+            if name in old_names and name != new.name:
+                self.report(node, replacements=((node, with_text(node, new.name)),), name=name, new_name=new.name,
+                            new_type=new.type, model=runs_on.describe())
+
+
+_CLASS = re.compile(r"^(?P<cls>\w+)\s*:\s*(?P<type>\w+)$")
+
+
+@register("typed-tool-param")
+class TypedToolParam(ToolKind):
+    """A typed SDK param class that pins an old tool version (``BetaToolTextEditor20241022Param(...)``)."""
+
+    PARAMS = {"classes": Param("str_list", required=True)}
+    MESSAGE_FIELDS = frozenset({"name", "type", "new_type", "model"})
+
+    @classmethod
+    def check_params(cls, params: YamlMap | None, path: Path) -> dict[str, Any]:
+        result = super().check_params(params, path)
+        classes = {}
+        for text in result["classes"]:
+            if (match := _CLASS.match(text)) is None:
+                line = params.line_of("classes") if params is not None else None
+                raise DataError(path, line, "classes", f"'{text}' is not 'ClassName: tool_type'")
+            classes[match["cls"]] = match["type"]
+        check_known(params, path, "classes", classes.values(), load_rule_data().tools.by_type, "tool type")
+        result["classes"] = classes
+        return result
+
+    def __init__(self, spec, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(spec, ctx)
+        self._uses: list[tuple[cst.BaseExpression, str]] = []
+        self._attrs: set[int] = set()
+        self._in_import = 0
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self._in_import += 1
+
+    def leave_Import(self, original_node: cst.Import) -> None:
+        self._in_import -= 1
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._in_import += 1
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
+        self._in_import -= 1
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._attrs.add(id(node.attr))
+        self._use(node)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if id(node) not in self._attrs:
+            self._use(node)
+
+    def _use(self, node: cst.BaseExpression) -> None:
+        if self._in_import:
+            return
+        qualified = self.ctx.provider(Imports).table.qualify(node)
+        if qualified and qualified.startswith("anthropic.") and qualified.rpartition(".")[2] in self.params["classes"]:
+            self._uses.append((node, qualified.rpartition(".")[2]))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        types = self.ctx.data.tools.by_type
+        runs_on = self.runs_on(None)
+        for node, name in self._uses:
+            old = types.get(self.params["classes"][name])
+            new = self.newest(old.family, runs_on) if old is not None else None
+            self.report(node, name=name, type=self.params["classes"][name], new_type=new.type if new else "?",
+                        model=runs_on.describe())

@@ -1,0 +1,45 @@
+"""The composite GitHub Action's own scripts, run with bash as a runner would (the install step only parsed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from conftest import AS_OF, REPO
+
+INPUT = re.compile(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}")
+
+
+def _step_env(step: dict[str, object], inputs: dict[str, str]) -> dict[str, str]:
+    env = step.get("env") or {}
+    assert isinstance(env, dict)
+    return {key: INPUT.sub(lambda m: inputs[m.group(1)], str(value)) for key, value in env.items()}
+
+
+def test_action_writes_sarif_and_annotates(tmp_path: Path) -> None:
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite"
+    install, sarif, annotate = action["runs"]["steps"]
+    assert subprocess.run(["bash", "-n", "-c", install["run"]]).returncode == 0
+    inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()}
+    inputs["args"] = f"--as-of {AS_OF}"
+    (tmp_path / "app.py").write_text('MODEL = "claude-3-5-sonnet-20241022"\n')
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+
+    def step(spec: dict[str, object]) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "PATH": path, **_step_env(spec, inputs)}
+        return subprocess.run(["bash", "-e", "-c", str(spec["run"])], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=120)
+
+    written = step(sarif)
+    assert written.returncode == 0, written.stderr
+    log = json.loads((tmp_path / "claude-migrate.sarif").read_text(encoding="utf-8"))
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["CM101"]
+    annotated = step(annotate)
+    assert annotated.returncode == 1
+    assert annotated.stdout.startswith("::error file=app.py,line=1,col=9,endLine=1,endColumn=37,title=CM101::")

@@ -1,0 +1,155 @@
+"""Runs over many files: job count and file order do not change the output; the cache answers unchanged
+files without parsing; progress only on a terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import random
+import re
+from pathlib import Path
+
+import pytest
+from conftest import AS_OF, run_cli
+
+from claude_migrate.cache import CACHE_DIR, StatIndex, digest
+from claude_migrate.progress import Progress
+
+PYTHON = '''import boto3
+
+client = boto3.client("bedrock-runtime", region_name="{region}")
+client.converse(modelId="anthropic.claude-3-5-sonnet-20240620-v1:0", messages=[])
+FALLBACK = "claude-3-haiku-20240307"
+'''
+NOTEBOOK = {"cells": [{"cell_type": "code", "execution_count": None, "id": "a", "metadata": {}, "outputs": [],
+                       "source": ["!pip install anthropic\n", "MODEL = \"claude-3-opus-20240229\""]}],
+            "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def _tree(root: Path, count: int) -> list[Path]:
+    """``count`` Python files with findings (regions vary), a notebook, a YAML file, and files with none."""
+    files = []
+    for index in range(count):
+        folder = root / f"pkg{index % 3}"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"mod{index}.py"
+        path.write_text(PYTHON.format(region=("eu-west-1", "us-east-1", "ap-northeast-1")[index % 3]))
+        files.append(path)
+    (root / "demo.ipynb").write_text(json.dumps(NOTEBOOK, indent=1) + "\n")
+    (root / "llm.yaml").write_text("model: claude-3-5-sonnet-20241022\n")
+    (root / "plain.py").write_text("print('no model here')\n")
+    return [*files, root / "demo.ipynb", root / "llm.yaml", root / "plain.py"]
+
+
+def _stats(stderr: str) -> dict[str, int]:
+    line = next(line for line in stderr.splitlines() if line.startswith("Scanned "))
+    return {name: int(number) for number, name in re.findall(r"(\d+) (candidates|parsed|from cache|changed)", line)}
+
+
+def test_output_is_the_same_for_any_job_count_and_file_order(tmp_path: Path) -> None:
+    files = _tree(tmp_path, 24)
+    shuffled = files[:]
+    random.Random(5).shuffle(shuffled)
+    one = run_cli("check", "--no-cache", "--jobs", "1", "--as-of", AS_OF, *files, cwd=tmp_path)
+    two = run_cli("check", "--no-cache", "--jobs", "2", "--as-of", AS_OF, *shuffled, cwd=tmp_path)
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout
+    assert one.stdout.count("CM101") == 2 * 24 + 2
+    assert "parsed by 1 process," in one.stderr and "parsed by 2 processes" in two.stderr
+    paths = [line.split(":")[0] for line in one.stdout.splitlines() if ": CM" in line]
+    assert paths == sorted(paths, key=lambda p: p.split(os.sep))
+
+
+def test_second_run_parses_nothing_and_a_change_invalidates_only_that_file(tmp_path: Path) -> None:
+    files = _tree(tmp_path, 4)
+    first = run_cli("check", "--as-of", AS_OF, ".", cwd=tmp_path)
+    assert _stats(first.stderr) == {"candidates": 6, "parsed": 6, "from cache": 0, "changed": 0}
+    assert (tmp_path / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
+
+    second = run_cli("check", "--as-of", AS_OF, ".", cwd=tmp_path)
+    assert _stats(second.stderr) == {"candidates": 6, "parsed": 0, "from cache": 6, "changed": 0}
+    assert second.stdout == first.stdout
+
+    files[0].write_text(files[0].read_text().replace("claude-3-haiku-20240307", "claude-haiku-4-5"))
+    third = run_cli("check", "--as-of", AS_OF, ".", cwd=tmp_path)
+    assert _stats(third.stderr) == {"candidates": 6, "parsed": 1, "from cache": 5, "changed": 0}
+    assert third.stdout.count("CM101") == first.stdout.count("CM101") - 1
+
+    uncached = run_cli("check", "--no-cache", "--as-of", AS_OF, ".", cwd=tmp_path)
+    assert _stats(uncached.stderr)["parsed"] == 6 and uncached.stdout == third.stdout
+
+
+def test_candidates_holding_no_id_a_rule_reports_are_not_parsed(tmp_path: Path) -> None:
+    (tmp_path / "policy.py").write_text('POLICY = {"Resource": "arn:aws:bedrock:*::foundation-model/anthropic.claude-*"}\n'
+                                        'def broken(:  # never parsed, so never reported\n')
+    (tmp_path / "current.py").write_text('MODEL = "claude-sonnet-4-6"\nFAST = "claude-haiku-4-5"\n')
+    (tmp_path / "app.py").write_text('M = f"{geo}.anthropic.claude-3-5-sonnet-20240620-v1:0"\n')
+    result = run_cli("check", "--no-cache", "--as-of", AS_OF, ".", cwd=tmp_path)
+    assert "3 candidates, 1 parsed by 1 process, 0 from cache, 2 needed no parse, 0 changed." in result.stderr
+    assert [line.split(":")[0] for line in result.stdout.splitlines() if ": CM" in line] == ["app.py"]
+
+
+def test_corrupt_cache_entries_are_misses(tmp_path: Path) -> None:
+    _tree(tmp_path, 2)
+    first = run_cli("check", "--as-of", AS_OF, ".", cwd=tmp_path)
+    entries = sorted((tmp_path / CACHE_DIR).rglob("*.json"))
+    assert entries
+    for index, entry in enumerate(entries):
+        entry.write_bytes([b"", b"{not json", b'{"findings": 3}', b"[]"][index % 4])
+    again = run_cli("check", "--as-of", AS_OF, ".", cwd=tmp_path)
+    assert "Traceback" not in again.stderr and again.stdout == first.stdout
+    assert _stats(again.stderr)["parsed"] == len(entries)
+
+
+def test_entries_written_for_another_user_never_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A repository that ships a .claude_migrate_cache/ cannot feed its results (or fixed texts) to a run."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _tree(repo, 2)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "author"))
+    run_cli("check", "--as-of", AS_OF, ".", cwd=repo)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user"))
+    result = run_cli("check", "--as-of", AS_OF, ".", cwd=repo)
+    assert _stats(result.stderr) == {"candidates": 4, "parsed": 4, "from cache": 0, "changed": 0}
+
+
+def test_fix_fills_the_cache_for_the_fixed_files_and_clean_removes_it(tmp_path: Path) -> None:
+    _tree(tmp_path, 3)
+    fixed = run_cli("fix", "--as-of", AS_OF, ".", cwd=tmp_path)
+    assert _stats(fixed.stderr)["changed"] == 5
+    recheck = run_cli("check", "--as-of", AS_OF, ".", cwd=tmp_path)
+    assert _stats(recheck.stderr)["parsed"] == 0
+    assert recheck.stdout.count("CM101") == 3  # the unsafe Haiku fixes remain
+    cleaned = run_cli("clean", cwd=tmp_path)
+    assert cleaned.returncode == 0 and not (tmp_path / CACHE_DIR).exists()
+
+
+def test_stat_index_answers_unchanged_files_and_notices_changes(tmp_path: Path) -> None:
+    source = tmp_path / "m.py"
+    source.write_text('M = "claude-3-opus-20240229"\n')
+    os.utime(source, ns=(1_000_000_000, 1_000_000_000))  # older than the racy-write window
+    index = StatIndex(tmp_path, "key")
+    content = digest("python", source.read_bytes())
+    index.record(str(source), source.stat(), content)
+    index.save([str(tmp_path)])
+    reloaded = StatIndex(tmp_path, "key")
+    assert reloaded.lookup(str(source), source.stat()) == content
+    source.write_text('M = "claude-3-opus-20240229"  # edited\n')
+    assert reloaded.lookup(str(source), source.stat()) is None
+    reloaded.record(str(source), source.stat(), "x")  # just written: too fresh to trust, not recorded
+    assert str(source) not in reloaded.entries
+
+
+@pytest.mark.parametrize(("terminal", "ci", "shown"), [(True, None, True), (True, "true", False), (False, None, False)])
+def test_progress_bar_only_on_a_terminal_outside_ci(monkeypatch: pytest.MonkeyPatch, terminal: bool,
+                                                    ci: str | None, shown: bool) -> None:
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+    leader, follower = pty.openpty() if terminal else os.pipe()
+    with os.fdopen(follower, "w") as stream:
+        assert (Progress.for_run(True, stream).stream is not None) is shown
+        assert Progress.for_run(False, stream).stream is None
+    os.close(leader)
