@@ -14,6 +14,16 @@ KeyPath = tuple[str, ...]
 
 
 @dataclass(frozen=True)
+class KeyMove:
+    """A key that belongs elsewhere in the requests of one surface (a ``move-request-key`` rule's parameter).
+    Here, not next to its rule kind: rule parameters are pickled, and unpickling must not import libcst."""
+
+    surface: str
+    source: KeyPath
+    destination: KeyPath
+
+
+@dataclass(frozen=True)
 class Surface:
     """One way of making a request, and the places (dotted key paths) each logical field may be written."""
 

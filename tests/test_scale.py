@@ -8,6 +8,8 @@ import os
 import pty
 import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,6 +90,22 @@ def test_candidates_holding_no_id_a_rule_reports_are_not_parsed(tmp_path: Path) 
     result = run_cli("check", "--no-cache", "--as-of", AS_OF, ".", cwd=tmp_path)
     assert "3 candidates, 1 parsed by 1 process, 0 from cache, 2 needed no parse, 0 changed." in result.stderr
     assert [line.split(":")[0] for line in result.stdout.splitlines() if ": CM" in line] == ["app.py"]
+
+
+def test_the_pre_commit_run_over_files_without_old_ids_never_imports_libcst(tmp_path: Path) -> None:
+    """Its start-up is the hook's cost on every commit; libcst alone takes about 0.3 s to import. The rules come
+    from the user's rule pickle from the second run on, and unpickling them must not import the rule kinds."""
+    (tmp_path / "plain.py").write_text("print('no model here')\n")
+    (tmp_path / "current.py").write_text('MODEL = "claude-sonnet-4-6"\n')
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "user-cache")}
+    probe = ("import atexit, sys; atexit.register(lambda: print('libcst' in sys.modules, file=sys.stderr)); "
+             "sys.argv = ['claude-migrate', 'check', 'plain.py', 'current.py']; "
+             "from claude_migrate.cli import main; main()")
+    for _ in range(2):  # the first run writes the rule pickle, the second reads it
+        result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True,
+                                timeout=120)
+        assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == "False"
 
 
 def test_corrupt_cache_entries_are_misses(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ with what the destination already holds."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,18 +16,11 @@ from claude_migrate.kinds.base import Param, register
 from claude_migrate.kinds.param_checks import check_known
 from claude_migrate.kinds.request_kind import RequestKind
 from claude_migrate.requests import Request
-from claude_migrate.surfaces import KeyPath
+from claude_migrate.surfaces import KeyMove, KeyPath
 from claude_migrate.values import Entry, MappingView
 from claude_migrate.yamlio import YamlMap
 
 _MOVE = re.compile(r"^(?P<surface>[\w-]+):\s*(?P<source>[\w.-]+)\s*->\s*(?P<destination>[\w.-]+)$")
-
-
-@dataclass(frozen=True)
-class Move:
-    surface: str
-    source: KeyPath
-    destination: KeyPath
 
 
 @register("move-request-key")
@@ -51,7 +43,7 @@ class MoveRequestKey(RequestKind):
             if match is None:
                 line = params.line_of("moves") if params is not None else None
                 raise DataError(path, line, "moves", f"'{text}' is not 'surface: from.key -> to.key'")
-            moves.append(Move(match["surface"], tuple(match["source"].split(".")),
+            moves.append(KeyMove(match["surface"], tuple(match["source"].split(".")),
                               tuple(match["destination"].split("."))))
         check_known(params, path, "moves", (move.surface for move in moves), load_rule_data().surfaces.by_name,
                     "surface")
@@ -66,7 +58,7 @@ class MoveRequestKey(RequestKind):
             if move.surface == request.surface.name:
                 self._check(request, move)
 
-    def _check(self, request: Request, move: Move) -> None:
+    def _check(self, request: Request, move: KeyMove) -> None:
         resolver = request.resolver
         source_view = resolver.view_at(request.args, move.source[:-1])
         if not isinstance(source_view, MappingView):
@@ -100,7 +92,7 @@ class MoveRequestKey(RequestKind):
         self.report(entry.key_node, safety="unsafe" if note else "safe", replacements=edits.replacements(),
                     note=note, **values)
 
-    def _destination(self, request: Request, move: Move) -> tuple[str, MappingView | None, KeyPath]:
+    def _destination(self, request: Request, move: KeyMove) -> tuple[str, MappingView | None, KeyPath]:
         """The deepest existing mapping on the way to the destination and the keys still missing below it, or
         why the move needs a human."""
         resolver, view = request.resolver, request.args
