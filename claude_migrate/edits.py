@@ -3,7 +3,7 @@ replacements for the engine (an edit inside a node another edit rewrites is appl
 
 from __future__ import annotations
 
-from typing import Callable, Sequence, TypeAlias
+from typing import Callable, Mapping, Sequence, TypeAlias
 
 import libcst as cst
 
@@ -211,11 +211,12 @@ class EditSet:
 class Substitute(cst.CSTTransformer):
     """Replace nodes by identity, all in one traversal (a traversal rebuilds every node it passes)."""
 
-    def __init__(self, mapping: dict[int, cst.CSTNode]) -> None:
+    def __init__(self, mapping: Mapping[int, cst.CSTNode | cst.RemovalSentinel]) -> None:
         super().__init__()
         self.mapping = mapping
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
+    def on_leave(self, original_node: cst.CSTNode,  # type: ignore[override]
+                 updated_node: cst.CSTNode) -> cst.CSTNode | cst.RemovalSentinel:
         return self.mapping.get(id(original_node), updated_node)
 
 
