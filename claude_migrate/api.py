@@ -150,7 +150,10 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
         _target(data, scoped)  # a bad target or code in any override is an error even if no file matches it
         select_rules(loaded.rules, scoped.select, scoped.ignore)
     scopes = _scopes(settings, discovered.files)
-    stats, results, warnings, chosen = RunStats(), [], [], {}
+    stats = RunStats()
+    results: list[FileResult] = []
+    warnings: list[str] = []
+    chosen: dict[str, RuleSpec] = {}
     for scoped, files in scopes:
         rules = select_rules(loaded.rules, scoped.select, scoped.ignore)
         options = RunOptions(target=_target(data, scoped), as_of=as_of or datetime.date.today(),

@@ -175,7 +175,7 @@ class Bindings(Provider):
         elif isinstance(node.name, cst.Name):
             self._bind(node.name.value, None)
         elif isinstance(node.name, cst.Attribute):
-            root = node.name
+            root: cst.BaseExpression = node.name
             while isinstance(root, cst.Attribute):
                 root = root.value
             if isinstance(root, cst.Name):

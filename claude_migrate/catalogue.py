@@ -149,13 +149,18 @@ def _model(key: str, raw: YamlMap, sources: dict[str, str]) -> Model:
         "context_window", "thinking", "temperature_with_top_p", "text_editor", "prefill", "unconfirmed", "sources",
     })
     lifecycles: dict[Platform, Lifecycle] = {}
-    first_party_id, aliases = None, ()
+    first_party_id: str | None = None
+    aliases: tuple[str, ...] = ()
     if (block := fields.mapping("first_party")) is not None:
         fp = Fields(block, f"model {key} first_party", allowed={"id", "aliases", "lifecycle"})
         first_party_id, aliases = fp.str("id", required=True), tuple(fp.str_list("aliases"))
         if (life := _lifecycle(fp.mapping("lifecycle"), f"model {key} first_party lifecycle")) is not None:
             lifecycles[Platform.FIRST_PARTY] = life
-    bedrock_id, other_ids, profiles, unconfirmed_profiles, needs_profile = None, (), (), (), False
+    bedrock_id: str | None = None
+    other_ids: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()
+    unconfirmed_profiles: tuple[str, ...] = ()
+    needs_profile = False
     if (block := fields.mapping("bedrock")) is not None:
         br = Fields(block, f"model {key} bedrock", allowed={
             "id", "other_ids", "profiles", "profiles_unconfirmed", "needs_profile", "lifecycle"})

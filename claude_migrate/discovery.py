@@ -101,6 +101,7 @@ def _walk(root: Path, excluded: Exclusion, wanted: frozenset[str]) -> Iterator[t
             if is_dir:
                 subdirs.append((lead + name, child, specs))
             else:
+                assert kind is not None  # a file gets here only with a wanted type, checked above
                 yield lead + name, child, kind
         stack.extend(subdirs)
 

@@ -3,20 +3,20 @@ replacements for the engine (an edit inside a node another edit rewrites is appl
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence, TypeAlias
 
 import libcst as cst
 
 from claude_migrate.values import Entry, MappingView
 
-Element = cst.BaseElement | cst.BaseDictElement | cst.Arg
-Container = cst.Dict | cst.List | cst.Tuple | cst.Set | cst.Call
+Element: TypeAlias = cst.BaseElement | cst.BaseDictElement | cst.Arg
+Container: TypeAlias = cst.Dict | cst.List | cst.Tuple | cst.Set | cst.Call
 NodeEdit = Callable[[cst.CSTNode], cst.CSTNode]
 
 
 # -- elements of a container
 def elements_of(node: Container) -> Sequence[Element]:
-    return node.args if isinstance(node, cst.Call) else node.elements  # type: ignore[return-value]
+    return node.args if isinstance(node, cst.Call) else node.elements
 
 
 def index_of(node: Container, element: Element) -> int:
@@ -211,11 +211,12 @@ class EditSet:
 class Substitute(cst.CSTTransformer):
     """Replace nodes by identity, all in one traversal (a traversal rebuilds every node it passes)."""
 
-    def __init__(self, mapping: dict[int, cst.CSTNode]) -> None:
+    def __init__(self, mapping: Mapping[int, cst.CSTNode | cst.RemovalSentinel]) -> None:
         super().__init__()
         self.mapping = mapping
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
+    def on_leave(self, original_node: cst.CSTNode,  # type: ignore[override]
+                 updated_node: cst.CSTNode) -> cst.CSTNode | cst.RemovalSentinel:
         return self.mapping.get(id(original_node), updated_node)
 
 

@@ -7,7 +7,7 @@ This module does not import libcst: scanning a config file must not pay for the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -42,7 +42,7 @@ class Verdict:
 
     hit: IdHit
     rewrite: Rewrite | None
-    values: dict[str, object] = field(default_factory=dict)
+    values: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def fix(self) -> Rewrite | None:
@@ -143,6 +143,7 @@ class IdJudge:
                            f"; {model.name} has no {hit.prefix}. profile{offer.where}: choose one of {offer.choices()}")
         if not offer.needs_profile:
             return Rewrite(new_id, base_safety)
+        candidates: tuple[str, ...]
         if self.options.bedrock_profile_prefix:
             candidates, origin = (self.options.bedrock_profile_prefix,), "the bedrock-profile-prefix setting"
         else:

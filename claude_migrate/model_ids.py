@@ -65,7 +65,7 @@ class IdMatcher:
         mentions Claude ten times costs milliseconds, where the full pattern would take most of a second."""
         if not self.anchor:  # "".index("") is 0 for every spelling: search for each one
             return {spelling for spelling, _ in self.anchored if spelling in text}
-        found = set()
+        found: set[str] = set()
         at = text.find(self.anchor)
         while at != -1:
             found.update(spelling for spelling, offset in self.anchored

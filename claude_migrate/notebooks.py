@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from claude_migrate.findings import Finding, FixOutcome
 from claude_migrate.source import FixedPointError, SourceError
@@ -27,6 +27,9 @@ _PLACEHOLDER = "pass  # IPython line"
 _CONTINUATION_PLACEHOLDER = "# IPython line"
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
+
+# Where a cell's "source" value stands in the raw JSON, and its list items (None when it is one string).
+SourceSpans: TypeAlias = tuple[tuple[int, int], tuple[tuple[int, int], ...] | None]
 
 
 @dataclass(frozen=True)
@@ -139,10 +142,10 @@ class _Walker:
             yield key
 
 
-def _source_spans(text: str) -> list[tuple[tuple[int, int], tuple[tuple[int, int], ...] | None] | None]:
+def _source_spans(text: str) -> list[SourceSpans | None]:
     """For each cell: the span of its "source" value and of that value's list items."""
     walker = _Walker(text)
-    cells: list[tuple[tuple[int, int], tuple[tuple[int, int], ...] | None] | None] = []
+    cells: list[SourceSpans | None] = []
     if walker.peek() != "{":
         return cells
     for key in walker.members():
@@ -151,7 +154,7 @@ def _source_spans(text: str) -> list[tuple[tuple[int, int], tuple[tuple[int, int
             continue
         cells = []  # a repeated key: the last one counts, as for json.loads
         for _ in walker.items():
-            source = None
+            source: SourceSpans | None = None
             if walker.peek() != "{":
                 walker.value()
             else:

@@ -62,10 +62,7 @@ def segments(node: cst.BaseExpression) -> list[Segment]:
 
 def literal_text(node: cst.BaseExpression) -> str | None:
     """The value of a plain string literal (also implicitly concatenated), else None."""
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    if isinstance(node, cst.ConcatenatedString):
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         value = node.evaluated_value
         return value if isinstance(value, str) else None
     return None

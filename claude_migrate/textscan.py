@@ -103,6 +103,11 @@ class ConfigScanner:
                     raise SourceError(f"a fix produced a file that does not parse as {self.file_type.upper()}; "
                                       "the file was left unchanged")
                 return FixOutcome(current, findings, fixed)
-            current = apply_edits(current, [edit for index in chosen for edit in findings[index].fix.edits])
+            edits: list[Edit] = []
+            for index in chosen:
+                fix = findings[index].fix
+                assert fix is not None  # choose_fixes picks only findings that have a fix
+                edits.extend(fix.edits)
+            current = apply_edits(current, edits)
             fixed.extend(findings[index] for index in chosen)
         raise FixedPointError(f"fixes did not settle after {MAX_FIX_PASSES} passes; the file was left unchanged")

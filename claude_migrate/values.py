@@ -173,6 +173,7 @@ class Resolver:
             if isinstance(element, cst.StarredDictElement):
                 complete &= self._merge_splat(entries, Reached(element.value, target.scope, target.via))
                 continue
+            assert isinstance(element, cst.DictElement)  # a dict element that is not a ** splat
             key = literal_text(element.key)
             if key is None:
                 complete = False

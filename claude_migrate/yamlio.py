@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from claude_migrate.errors import DataError
 
@@ -118,6 +119,7 @@ class Fields:
             raise self.error(key, f"expected {label}, got {type(value).__name__}")
         return value
 
+    # Below, the methods str, int and bool shadow the builtins in this class body: annotations say builtins.str etc.
     def str(self, key: str, *, required: bool = False, default: str | None = None,
             choices: tuple[str, ...] | None = None) -> Any:
         value = self._get(key, (str,), required, default, "a string")
@@ -125,20 +127,27 @@ class Fields:
             raise self.error(key, f"'{value}' is not one of: {', '.join(choices)}")
         return value
 
-    def int(self, key: str, *, required: bool = False, default: int | None = None) -> Any:
+    def int(self, key: builtins.str, *, required: bool = False, default: int | None = None) -> Any:
         return self._get(key, (int,), required, default, "an integer")
 
-    def bool(self, key: str, *, required: bool = False, default: bool | None = None) -> Any:
+    def bool(self, key: builtins.str, *, required: bool = False, default: bool | None = None) -> Any:
         return self._get(key, (bool,), required, default, "true or false")
 
-    def date(self, key: str) -> datetime.date | None:
+    def date(self, key: builtins.str) -> datetime.date | None:
         return self._get(key, (datetime.date,), False, None, "a date (YYYY-MM-DD)")
 
-    def mapping(self, key: str, *, required: bool = False) -> YamlMap | None:
+    @overload
+    def mapping(self, key: builtins.str, *, required: Literal[True]) -> YamlMap: ...
+
+    @overload
+    def mapping(self, key: builtins.str, *, required: builtins.bool = False) -> YamlMap | None: ...
+
+    def mapping(self, key: builtins.str, *, required: builtins.bool = False) -> YamlMap | None:
+        """A required mapping is never None: a missing key (or a null value) raises instead."""
         return self._get(key, (YamlMap,), required, None, "a mapping")
 
-    def str_list(self, key: str, *, required: bool = False,
-                 choices: tuple[str, ...] | None = None) -> list[str]:
+    def str_list(self, key: builtins.str, *, required: builtins.bool = False,
+                 choices: tuple[builtins.str, ...] | None = None) -> list[builtins.str]:
         value = self._get(key, (list,), required, [], "a list of strings")
         for index, item in enumerate(value):
             if not isinstance(item, str):
@@ -147,5 +156,5 @@ class Fields:
                 raise self.error(key, f"'{item}' is not one of: {', '.join(choices)}")
         return list(value)
 
-    def any(self, key: str) -> Any:
+    def any(self, key: builtins.str) -> Any:
         return self.map.get(key)

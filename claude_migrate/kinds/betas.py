@@ -102,7 +102,7 @@ class ToolBetaFlag(BetaFlagKind):
         if not isinstance(elements, list):
             return None
         types = self.ctx.data.tools.by_type
-        needed = set()
+        needed: set[str] = set()
         for element in elements:
             view = request.resolver.mapping(element)
             if view is None:
@@ -115,6 +115,6 @@ class ToolBetaFlag(BetaFlagKind):
             kind = request.resolver.text(entry.reached())
             if kind is None:
                 return None
-            if kind in types and types[kind].beta:
-                needed.add(types[kind].beta)
+            if kind in types and (beta := types[kind].beta):
+                needed.add(beta)
         return needed

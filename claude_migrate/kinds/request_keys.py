@@ -72,7 +72,8 @@ class MoveRequestKey(RequestKind):
             if problem is None:
                 return
             error = problem.message
-        values = {"source": ".".join(move.source), "destination": ".".join(move.destination), "error": error}
+        values: dict[str, Any] = {"source": ".".join(move.source), "destination": ".".join(move.destination),
+                                  "error": error}
         blocked, view, missing = self._destination(request, move)
         if blocked:
             self.report(entry.key_node, safety="manual", note=f"; {blocked}", **values)
