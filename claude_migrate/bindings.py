@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from claude_migrate.kinds.base import Provider
+
+if TYPE_CHECKING:
+    from claude_migrate.context import FileContext
 
 MUTATING_METHODS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "append", "extend", "insert",
                               "remove", "__setitem__"})
@@ -45,7 +49,7 @@ class Scope:
 class Bindings(Provider):
     """Scopes and their bindings; a name counts as known only when its scope assigns it once and nothing mutates it."""
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.current = Scope("module", None)
         self._scopes = [self.current]

@@ -16,6 +16,7 @@ from claude_migrate.errors import UsageError
 
 if TYPE_CHECKING:
     from claude_migrate.config import Settings
+    from claude_migrate.ruleset import RuleSpec
 
 app = typer.Typer(
     name="claude-migrate",
@@ -203,7 +204,7 @@ def clean(config: Config = None) -> None:
     typer.echo(f"Removed {root / cache.CACHE_DIR}." if removed else f"No cache at {root / cache.CACHE_DIR}.")
 
 
-def _load_rules() -> list:  # type: ignore[type-arg]
+def _load_rules() -> list[RuleSpec]:
     from claude_migrate.loading import load_all_rules
 
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -10,6 +11,9 @@ from claude_migrate.kinds.base import Provider
 from claude_migrate.model_ids import IdHit
 from claude_migrate.names import ImportTable, dotted_name
 from claude_migrate.strings import Segment, literal_text, segments
+
+if TYPE_CHECKING:
+    from claude_migrate.context import FileContext
 
 REGION_KEYWORDS = frozenset({"region_name", "aws_region", "aws_region_name", "region"})
 CLIENT_ROOTS = frozenset({"boto3", "botocore", "anthropic", "langchain_aws", "langchain_community",
@@ -19,7 +23,7 @@ CLIENT_ROOTS = frozenset({"boto3", "botocore", "anthropic", "langchain_aws", "la
 class Imports(Provider):
     """Which local names stand for which imported modules and objects."""
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.table = ImportTable()
 
@@ -35,7 +39,7 @@ class ClientRegions(Provider):
 
     REQUIRES = (Imports,)
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.bound: dict[str, cst.Call] = {}
         self.all_regions: set[str] = set()
@@ -98,7 +102,7 @@ class IdSite:
 class IdSites(Provider):
     """Every model ID in a string that holds an ID (not prose, not a docstring), in source order."""
 
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.sites: list[IdSite] = []
         self._calls: list[cst.Call] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
@@ -17,8 +17,10 @@ from claude_migrate.providers import Imports
 from claude_migrate.strings import literal_text
 from claude_migrate.surfaces import KeyPath, Surface
 from claude_migrate.targets import Target
-from claude_migrate.values import (UNKNOWN, Entry, MappingView, PartialDict, Reached, Resolver, Unknown, Via,
-                                   known_part)
+from claude_migrate.values import UNKNOWN, Entry, MappingView, PartialDict, Reached, Resolver, Unknown, Via, known_part
+
+if TYPE_CHECKING:
+    from claude_migrate.context import FileContext
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,7 @@ class Requests(Provider):
     REQUIRES = (Imports, Bindings)
 
     # No properties here: libcst's batching inspects every attribute of a visitor before the traversal.
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.resolver = Resolver(ctx.provider(Bindings), ctx.provider(Imports).table)
         self._calls: list[tuple[cst.Call, Scope]] = []

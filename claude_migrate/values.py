@@ -38,7 +38,7 @@ UNKNOWN = Unknown()
 Via = tuple[Binding, ...]  # the names followed to reach an expression
 
 
-class PartialDict(dict):  # type: ignore[type-arg]
+class PartialDict(dict[Any, Any]):
     """The statically known keys of a dict that has more keys (from ``**`` of something unknown)."""
 
 

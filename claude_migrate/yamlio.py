@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import yaml
 
 
-class YamlMap(dict):  # type: ignore[type-arg]
+class YamlMap(dict[str, Any]):
     """A mapping from a YAML file that knows its own line and the line of each key."""
 
     path: Path
@@ -27,7 +27,7 @@ class YamlMap(dict):  # type: ignore[type-arg]
         return DataError(self.path, self.line_of(key) if key else self.line, key, message)
 
 
-class YamlList(list):  # type: ignore[type-arg]
+class YamlList(list[Any]):
     """A sequence from a YAML file that knows its line and the line of each item."""
 
     path: Path
@@ -43,7 +43,7 @@ def _loader_for(path: Path) -> type[yaml.SafeLoader]:
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class LocatingLoader(base):  # type: ignore[misc, valid-type]
-        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> YamlMap:  # type: ignore[override]
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> YamlMap:
             result = YamlMap()
             result.path, result.line, result.key_lines = path, node.start_mark.line + 1, {}
             for key_node, value_node in node.value:
@@ -62,7 +62,7 @@ def _loader_for(path: Path) -> type[yaml.SafeLoader]:
                 result.key_lines[key] = key_node.start_mark.line + 1
             return result
 
-        def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> YamlList:  # type: ignore[override]
+        def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> YamlList:
             result = YamlList(self.construct_object(child, deep=True) for child in node.value)
             result.path, result.line = path, node.start_mark.line + 1
             result.item_lines = [child.start_mark.line + 1 for child in node.value]

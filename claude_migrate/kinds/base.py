@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -48,7 +49,7 @@ class Visitor(cst.BatchableCSTVisitor):
     """A batchable visitor that finds its visit/leave methods once per class, not once per file: libcst's own
     lookup inspects every attribute of every instance, which cost more than the analysis itself."""
 
-    def get_visitors(self) -> dict[str, Any]:  # type: ignore[override]
+    def get_visitors(self) -> dict[str, Any]:
         cls = type(self)
         if cls not in _VISITOR_NAMES:
             _VISITOR_NAMES[cls] = tuple(
@@ -115,7 +116,7 @@ class RuleKind(Visitor):
         return result
 
 
-def register(name: str):  # type: ignore[no-untyped-def]
+def register(name: str) -> Callable[[K], K]:
     """Class decorator: make a kind available to rule files under ``name``."""
 
     def decorate(cls: K) -> K:

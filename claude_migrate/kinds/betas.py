@@ -3,6 +3,8 @@ InvokeModel ``anthropic_beta`` and Converse ``additionalModelRequestFields.anthr
 
 from __future__ import annotations
 
+from functools import partial
+
 from claude_migrate.edits import EditSet, remove_element, remove_entry, with_text
 from claude_migrate.kinds.base import Param, register
 from claude_migrate.kinds.request_kind import RequestKind
@@ -38,7 +40,8 @@ class BetaFlagKind(RequestKind):
             for flag in beta.flags:
                 new = changes.get(flag.text, flag.text)
                 if new is None:
-                    edits.change(holder, lambda node, element=flag.element: remove_element(node, element))  # type: ignore[arg-type,misc]
+                    assert flag.element is not None  # not a header string: every flag is an element of the list
+                    edits.change(holder, partial(remove_element, element=flag.element))
                 elif new != flag.text:
                     edits.replace(flag.node, with_text(flag.node, new))
         note = self.shared_note(beta.via)

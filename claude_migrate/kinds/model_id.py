@@ -7,13 +7,17 @@ verdict into a node replacement.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
 
 from claude_migrate.id_rules import ID_JUDGES, IdJudge, RegionSource, Verdict, site_region
 from claude_migrate.kinds.base import Param, RuleKind, register, weakest
 from claude_migrate.providers import ClientRegions, IdSite, IdSites, Imports
+
+if TYPE_CHECKING:
+    from claude_migrate.context import FileContext
+    from claude_migrate.ruleset import RuleSpec
 
 
 class ModelIdKind(RuleKind):
@@ -22,7 +26,7 @@ class ModelIdKind(RuleKind):
     REQUIRES = (Imports, ClientRegions, IdSites)
     judge: IdJudge
 
-    def __init__(self, spec, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, spec: RuleSpec, ctx: FileContext) -> None:
         super().__init__(spec, ctx)
         self.judge = ID_JUDGES[self.KIND](spec, ctx.data, ctx.options)
 

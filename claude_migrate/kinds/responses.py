@@ -3,14 +3,20 @@ does not handle, and request shapes a model rejects (assistant prefill)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import libcst as cst
 
 from claude_migrate.kinds.base import Param, RuleKind, register
-from claude_migrate.providers import Imports
 from claude_migrate.kinds.request_kind import TargetKind
+from claude_migrate.providers import Imports
 from claude_migrate.requests import Request
 from claude_migrate.strings import literal_text
 from claude_migrate.values import Entry, MappingView
+
+if TYPE_CHECKING:
+    from claude_migrate.context import FileContext
+    from claude_migrate.ruleset import RuleSpec
 
 LITERAL_TYPES = frozenset({"typing.Literal", "typing_extensions.Literal"})
 
@@ -31,7 +37,7 @@ class HandledValue(RuleKind):
     MESSAGE_FIELDS = frozenset({"value", "context"})
     REQUIRES = (Imports,)
 
-    def __init__(self, spec, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, spec: RuleSpec, ctx: FileContext) -> None:
         super().__init__(spec, ctx)
         self._enum_depth = 0
         self._class_enums: list[bool] = []
@@ -88,7 +94,7 @@ class StopReasonDispatch(RuleKind):
               "min_cases": Param("int", default=2)}
     MESSAGE_FIELDS = frozenset({"field", "values", "required"})
 
-    def __init__(self, spec, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, spec: RuleSpec, ctx: FileContext) -> None:
         super().__init__(spec, ctx)
         self._elifs: set[int] = set()
 

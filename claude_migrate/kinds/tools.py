@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
@@ -21,6 +21,10 @@ from claude_migrate.strings import literal_text
 from claude_migrate.tool_types import ToolType
 from claude_migrate.values import Entry, MappingView, Reached
 from claude_migrate.yamlio import YamlMap
+
+if TYPE_CHECKING:
+    from claude_migrate.context import FileContext
+    from claude_migrate.ruleset import RuleSpec
 
 FAMILY = Param("str", required=True, choices=("text_editor", "bash", "computer"))
 
@@ -60,7 +64,7 @@ class ToolVersion(ToolKind):
     PARAMS = {"family": FAMILY, "from_types": Param("str_list", required=True)}
     MESSAGE_FIELDS = frozenset({"type", "advice", "model", "note"})
 
-    def __init__(self, spec, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, spec: RuleSpec, ctx: FileContext) -> None:
         super().__init__(spec, ctx)
         self._definitions: list[tuple[cst.Dict | cst.Call, Scope]] = []
 
@@ -113,7 +117,7 @@ class ToolNameComparison(ToolKind):
     PARAMS = {"family": FAMILY, "from_types": Param("str_list", required=True)}
     MESSAGE_FIELDS = frozenset({"name", "new_name", "new_type", "model"})
 
-    def __init__(self, spec, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, spec: RuleSpec, ctx: FileContext) -> None:
         super().__init__(spec, ctx)
         self._strings: list[cst.SimpleString] = []
 
@@ -169,7 +173,7 @@ class TypedToolParam(ToolKind):
         result["classes"] = classes
         return result
 
-    def __init__(self, spec, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, spec: RuleSpec, ctx: FileContext) -> None:
         super().__init__(spec, ctx)
         self._uses: list[tuple[cst.BaseExpression, str]] = []
         self._attrs: set[int] = set()
