@@ -135,7 +135,8 @@ class FileProcessor:
         policies mention "anthropic.claude-*") needs no parse. (An ID spelled with an escape sequence inside
         it, "claude\\x2d3-...", is missed; no one writes those.)"""
         rules = id_rules(self.plan.rules) if file_type in CONFIG_TYPES else self.plan.rules
-        candidates = [rule for rule in rules if any(token in text for token in rule.triggers)]
+        candidates = [rule for rule in rules if any(token in text for token in rule.triggers)
+                      and (not rule.needs_any or any(needed in text for needed in rule.needs_any))]
         if any(rule.kind not in ID_JUDGES for rule in candidates):
             return True
         judges = [self.judges[rule.code] for rule in candidates]

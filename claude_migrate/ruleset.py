@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ class RuleSpec:
     sources: tuple[str, ...]
     path: Path
     line: int
-    extra: dict[str, Any] = field(default_factory=dict)
+    needs_any: tuple[str, ...] = ()  # besides a trigger, a file must hold one of these to be analysed (no gate: ())
 
     def render(self, **values: Any) -> str:
         return self.message.format(**values)
@@ -120,6 +120,7 @@ def _rule(item: YamlMap, path: Path) -> RuleSpec:
         sources=sources,
         path=path,
         line=item.line,
+        needs_any=kind.file_needs(),
     )
 
 

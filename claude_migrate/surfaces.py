@@ -52,6 +52,13 @@ class Surfaces:
     def constructor(self, qualified: str) -> Surface | None:
         return next((s for s in self.by_name.values() if qualified in s.constructors), None)
 
+    @property
+    def import_roots(self) -> tuple[str, ...]:
+        """The top-level modules of every client and constructor (``anthropic``, ``boto3``, ...): a request is
+        recognised only through an import of one of them."""
+        return tuple(sorted({name.split(".")[0] for surface in self.by_name.values()
+                             for name in (*surface.clients, *surface.constructors)}))
+
 
 def _dotted(text: str) -> KeyPath:
     return tuple(text.split("."))

@@ -87,8 +87,11 @@ def test_candidates_holding_no_id_a_rule_reports_are_not_parsed(tmp_path: Path) 
                                         'def broken(:  # never parsed, so never reported\n')
     (tmp_path / "current.py").write_text('MODEL = "claude-sonnet-4-6"\nFAST = "claude-haiku-4-5"\n')
     (tmp_path / "app.py").write_text('M = f"{geo}.anthropic.claude-3-5-sonnet-20240620-v1:0"\n')
+    # request-shape triggers, but no import a request's client comes from: no request rule can report here
+    (tmp_path / "other_sdk.py").write_text('import openai\nopenai.chat(max_tokens=10, temperature=0.3, top_p=0.5,\n'
+                                           '            thinking={"type": "enabled"}, betas=[])\ndef broken(:\n')
     result = run_cli("check", "--no-cache", "--as-of", AS_OF, ".", cwd=tmp_path)
-    assert "3 candidates, 1 parsed by 1 process, 0 from cache, 2 needed no parse, 0 changed." in result.stderr
+    assert "4 candidates, 1 parsed by 1 process, 0 from cache, 3 needed no parse, 0 changed." in result.stderr
     assert [line.split(":")[0] for line in result.stdout.splitlines() if ": CM" in line] == ["app.py"]
 
 

@@ -90,6 +90,12 @@ class RuleKind(Visitor):
         self.ctx.raw_findings.append(RawFinding(self.spec, node, self.spec.render(**values), chosen, replacements))
 
     @classmethod
+    def file_needs(cls) -> tuple[str, ...]:
+        """Text a file must hold, besides a trigger, for this kind to report on it (one of them; () for none).
+        The prefilter uses it: a trigger such as ``temperature`` is in thousands of files that send no request."""
+        return ()
+
+    @classmethod
     def check_params(cls, params: YamlMap | None, path: Path) -> dict[str, Any]:
         if params is None:
             missing = [name for name, p in cls.PARAMS.items() if p.required]

@@ -8,6 +8,7 @@ import libcst as cst
 
 from claude_migrate.catalogue import Model
 from claude_migrate.kinds.base import RuleKind
+from claude_migrate.loading import load_rule_data
 from claude_migrate.requests import Request, Requests
 from claude_migrate.values import Via
 
@@ -17,6 +18,11 @@ class RequestKind(RuleKind):
 
     REQUIRES = (Requests,)
     CLAUDE_ONLY: ClassVar[bool] = True
+
+    @classmethod
+    def file_needs(cls) -> tuple[str, ...]:
+        """The modules a request's client comes from: a file that imports none of them makes no request."""
+        return load_rule_data().surfaces.import_roots
 
     def leave_Module(self, original_node: cst.Module) -> None:
         for request in self.ctx.provider(Requests).all():
