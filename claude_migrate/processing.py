@@ -8,6 +8,7 @@ write). libcst is imported on the first Python file or notebook, never for confi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -34,6 +35,28 @@ class Checker(Protocol):
     def check(self, path: str, text: str) -> list[Finding]: ...
 
     def fix(self, path: str, text: str, safeties: frozenset[str]) -> FixOutcome: ...
+
+
+_GAP = r"[\s\\]"  # white space or a backslash continuation
+# What stands before an imported module's name: ``import``/``from`` and maybe other names (``import os as o, ``).
+_IMPORT_LEAD = re.compile(rf"\b(?:import|from){_GAP}+(?:[\w.]+(?:{_GAP}+as{_GAP}+\w+)?{_GAP}*,{_GAP}*)*\Z")
+_LEAD_WINDOW = 200
+
+
+def imports_any(text: str, modules: tuple[str, ...]) -> bool:
+    """Whether ``text`` seems to import one of ``modules`` (``import boto3``, ``from anthropic.types import``,
+    ``import os as o, boto3``, across backslash continuations; in a notebook's JSON too). Loose on purpose: it
+    may say yes wrongly, never no. Each mention of a module is checked where it stands, which is fast on a
+    multi-megabyte data file that names a module thousands of times."""
+    for module in modules:
+        start = text.find(module)
+        while start != -1:
+            end = start + len(module)
+            if (end == len(text) or not (text[end].isalnum() or text[end] == "_")) and \
+                    _IMPORT_LEAD.search(text, max(0, start - _LEAD_WINDOW), start):
+                return True
+            start = text.find(module, end)
+    return False
 
 
 def _fewest(tokens: set[bytes]) -> tuple[bytes, ...]:
@@ -135,8 +158,11 @@ class FileProcessor:
         policies mention "anthropic.claude-*") needs no parse. (An ID spelled with an escape sequence inside
         it, "claude\\x2d3-...", is missed; no one writes those.)"""
         rules = id_rules(self.plan.rules) if file_type in CONFIG_TYPES else self.plan.rules
-        candidates = [rule for rule in rules if any(token in text for token in rule.triggers)
-                      and (not rule.needs_any or any(needed in text for needed in rule.needs_any))]
+        # each token and each import gate searched once: a 4 MB data module took 0.3 s searched rule by rule
+        present = {token for token in {token for rule in rules for token in rule.triggers} if token in text}
+        gates = {modules: imports_any(text, modules) for modules in {rule.needs_import for rule in rules} if modules}
+        candidates = [rule for rule in rules if not present.isdisjoint(rule.triggers)
+                      and (not rule.needs_import or gates[rule.needs_import])]
         if any(rule.kind not in ID_JUDGES for rule in candidates):
             return True
         judges = [self.judges[rule.code] for rule in candidates]

@@ -42,7 +42,7 @@ class RuleSpec:
     sources: tuple[str, ...]
     path: Path
     line: int
-    needs_any: tuple[str, ...] = ()  # besides a trigger, a file must hold one of these to be analysed (no gate: ())
+    needs_import: tuple[str, ...] = ()  # a file must also import one of these modules to be analysed (none: ())
 
     def render(self, **values: Any) -> str:
         return self.message.format(**values)
@@ -120,7 +120,7 @@ def _rule(item: YamlMap, path: Path) -> RuleSpec:
         sources=sources,
         path=path,
         line=item.line,
-        needs_any=kind.file_needs(),
+        needs_import=kind.needs_import(),
     )
 
 

@@ -16,6 +16,7 @@ import pytest
 from conftest import AS_OF, run_cli
 
 from claude_migrate.cache import CACHE_DIR, StatIndex, digest
+from claude_migrate.processing import imports_any
 from claude_migrate.progress import Progress
 
 PYTHON = '''import boto3
@@ -88,11 +89,26 @@ def test_candidates_holding_no_id_a_rule_reports_are_not_parsed(tmp_path: Path) 
     (tmp_path / "current.py").write_text('MODEL = "claude-sonnet-4-6"\nFAST = "claude-haiku-4-5"\n')
     (tmp_path / "app.py").write_text('M = f"{geo}.anthropic.claude-3-5-sonnet-20240620-v1:0"\n')
     # request-shape triggers, but no import a request's client comes from: no request rule can report here
-    (tmp_path / "other_sdk.py").write_text('import openai\nopenai.chat(max_tokens=10, temperature=0.3, top_p=0.5,\n'
-                                           '            thinking={"type": "enabled"}, betas=[])\ndef broken(:\n')
+    (tmp_path / "other_sdk.py").write_text('import openai  # not anthropic\nopenai.chat(max_tokens=10, temperature=0.3,\n'
+                                           '    top_p=0.5, thinking={"type": "enabled"}, betas=[])\ndef broken(:\n')
     result = run_cli("check", "--no-cache", "--as-of", AS_OF, ".", cwd=tmp_path)
     assert "4 candidates, 1 parsed by 1 process, 0 from cache, 3 needed no parse, 0 changed." in result.stderr
     assert [line.split(":")[0] for line in result.stdout.splitlines() if ": CM" in line] == ["app.py"]
+
+
+CLIENT_MODULES = ("anthropic", "boto3", "langchain_anthropic", "langchain_aws", "litellm")
+
+
+@pytest.mark.parametrize(("text", "imports"), [
+    ("import boto3\n", True), ("from anthropic.types import ToolParam\n", True), ("import os as o, boto3 as b\n", True),
+    ("import \\\n    litellm\n", True), ('  "from langchain_aws import ChatBedrockConverse\\n",\n', True),  # notebook JSON
+    ('POLICY = "bedrock:InvokeModel on anthropic.claude-*"\n', False), ("import boto3x\n", False),
+    ("# we call boto3 elsewhere\n", False), ("the important anthropic models\n", False),
+])
+def test_the_import_gate_of_request_rules(text: str, imports: bool) -> None:
+    """Request rules skip files that import no client module; the gate may let a file through wrongly, but
+    must never turn one away that a request could be recognised in."""
+    assert imports_any(text, CLIENT_MODULES) is imports
 
 
 def test_the_pre_commit_run_over_files_without_old_ids_never_imports_libcst(tmp_path: Path) -> None:

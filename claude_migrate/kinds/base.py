@@ -90,9 +90,9 @@ class RuleKind(Visitor):
         self.ctx.raw_findings.append(RawFinding(self.spec, node, self.spec.render(**values), chosen, replacements))
 
     @classmethod
-    def file_needs(cls) -> tuple[str, ...]:
-        """Text a file must hold, besides a trigger, for this kind to report on it (one of them; () for none).
-        The prefilter uses it: a trigger such as ``temperature`` is in thousands of files that send no request."""
+    def needs_import(cls) -> tuple[str, ...]:
+        """Modules a file must import (one of them; () for none) for this kind to report on it. The prefilter
+        uses it: a trigger such as ``temperature`` is in thousands of files that send no request."""
         return ()
 
     @classmethod

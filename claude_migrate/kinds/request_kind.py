@@ -20,7 +20,7 @@ class RequestKind(RuleKind):
     CLAUDE_ONLY: ClassVar[bool] = True
 
     @classmethod
-    def file_needs(cls) -> tuple[str, ...]:
+    def needs_import(cls) -> tuple[str, ...]:
         """The modules a request's client comes from: a file that imports none of them makes no request."""
         return load_rule_data().surfaces.import_roots
 
