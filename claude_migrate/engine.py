@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -17,7 +19,7 @@ from claude_migrate.findings import MAX_FIX_PASSES, Edit, Finding, Fix, FixOutco
 from claude_migrate.kinds import KIND_REGISTRY
 from claude_migrate.kinds.base import Provider, RawFinding
 from claude_migrate.ruleset import RuleSpec
-from claude_migrate.source import FixedPointError, SourceError
+from claude_migrate.source import FixedPointError, SourceError, physical_lines
 from claude_migrate.suppressions import apply_suppressions
 
 TOO_DEEP = "nesting too deep to parse"
@@ -76,32 +78,60 @@ def _python_parses(text: str) -> bool:
 
 class _EditMaker:
     """Turns a node replacement into the text edit it makes, for JSON and SARIF. The range covers all the code
-    libcst writes for the old node (its parentheses, and the comma and spaces after an argument, which the
-    reported position leaves out), and the new code is written at the old node's indentation: a dict or call
-    that spans lines indents its continuation lines by its block's indentation, which ``code_for_node`` omits."""
+    libcst writes for the old node (its parentheses, which the reported position leaves out, and for other nodes
+    whatever else they own), and the new code is written at the old node's indentation: a dict or call that spans
+    lines indents its continuation lines by its block's indentation, which ``code_for_node`` omits.
 
-    def __init__(self, wrapper: MetadataWrapper, module: cst.Module, raws: list[RawFinding]) -> None:
+    The common case costs nothing more than the reported positions: the old node's code is the text of its
+    range, and the new code does not depend on indentation. Other edits take the exact way, which walks and
+    writes the whole module once more."""
+
+    def __init__(self, wrapper: MetadataWrapper, module: cst.Module, text: str, raws: list[RawFinding],
+                 span: Callable[[cst.CSTNode], tuple[Position, Position]]) -> None:
         self.wrapper = wrapper
         self.module = module
+        self.text = text
         self.raws = raws
+        self.span = span
 
     @cached_property
     def indents(self) -> dict[int, tuple[str, ...]]:
-        """Found on the first edit: a file without fixes never pays for the extra walk."""
         visitor = _Indents(self.module, {id(old) for raw in self.raws for old, _ in raw.replacements})
         self.module.visit(visitor)
         return visitor.found
 
+    @cached_property
+    def line_starts(self) -> list[int]:
+        return list(itertools.accumulate((len(line) for line in physical_lines(self.text)), initial=0))
+
     def __call__(self, old: cst.CSTNode, new: cst.CSTNode | cst.RemovalSentinel) -> Edit:
+        opening, closing = getattr(old, "lpar", None), getattr(old, "rpar", None)
+        start = self.span(opening[0] if opening else old)[0]
+        end = self.span(closing[-1] if closing else old)[1]
+        if self._slice(start, end) != self._code(old, ()):
+            return self._exact(old, new)
+        if not isinstance(new, cst.CSTNode):
+            return Edit(start, end, "")
+        content = self._code(new, ())
+        if self._code(new, ("\t",)) != content:  # the new code has lines indented by their block
+            content = self._code(new, self.indents[id(old)])
+        return Edit(start, end, content)
+
+    def _exact(self, old: cst.CSTNode, new: cst.CSTNode | cst.RemovalSentinel) -> Edit:
         code_range = self.wrapper.resolve(WhitespaceInclusivePositionProvider)[old]
         start = Position(code_range.start.line, code_range.start.column)
         end = Position(code_range.end.line, code_range.end.column)
-        if not isinstance(new, cst.CSTNode):
-            return Edit(start, end, "")
+        return Edit(start, end, self._code(new, self.indents[id(old)]) if isinstance(new, cst.CSTNode) else "")
+
+    def _slice(self, start: Position, end: Position) -> str:
+        starts = self.line_starts
+        return self.text[starts[start.line - 1] + start.column:starts[end.line - 1] + end.column]
+
+    def _code(self, node: cst.CSTNode, indents: tuple[str, ...]) -> str:
         state = CodegenState(default_indent=self.module.default_indent, default_newline=self.module.default_newline,
-                             indent_tokens=list(self.indents[id(old)]))
-        new._codegen(state)
-        return Edit(start, end, "".join(state.tokens))
+                             indent_tokens=list(indents))
+        node._codegen(state)
+        return "".join(state.tokens)
 
 
 class _Indents(cst.CSTVisitor):
@@ -166,7 +196,7 @@ class Analyzer:
             return ranges[id(node)]
 
         raws = apply_suppressions(ctx.raw_findings, text, module, self.rules, span)
-        edit_of = _EditMaker(wrapper, module, raws)
+        edit_of = _EditMaker(wrapper, module, text, raws, span)
         findings: list[Finding] = []
         for raw in raws:
             start, end = span(raw.node)
