@@ -100,8 +100,8 @@ def _caches(base: Path, rules_key: str, plan: RunPlan, discovered: Discovered, w
                 options.target.name, options.as_of, options.bedrock_region, options.bedrock_profile_prefix]
     action = "check" if plan.mode is Mode.CHECK else ["fix", sorted(plan.safeties)]
     results = ResultCache(folder, cache.fingerprint(*settings, action), cache.fingerprint(*settings, "check"))
-    triggers = [plan.code_triggers, plan.config_triggers]
-    index = StatIndex(folder, cache.fingerprint(__version__, *triggers)) if with_index and discovered.roots else None
+    filters = cache.fingerprint(__version__, plan.code_filter, plan.config_filter)
+    index = StatIndex(folder, filters) if with_index and discovered.roots else None
     return results, index
 
 

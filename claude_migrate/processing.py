@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from claude_migrate.context import RuleData, RunOptions
@@ -66,6 +67,31 @@ def _fewest(tokens: set[bytes]) -> tuple[bytes, ...]:
 
 
 @dataclass(frozen=True)
+class TokenFilter:
+    """The prefilter over a file's bytes: a rule's trigger and, for a rule that needs an import, the name of one
+    of its modules. The gated triggers (request-shape words such as ``temperature``) are searched only in files
+    that name such a module, so most files are searched for a dozen tokens, not thirty."""
+
+    plain: tuple[bytes, ...]
+    gated: tuple[tuple[tuple[bytes, ...], tuple[bytes, ...]], ...]  # (module names, triggers)
+
+    @classmethod
+    def of(cls, rules: Sequence[RuleSpec]) -> TokenFilter:
+        groups: dict[tuple[str, ...], set[bytes]] = {}
+        for rule in rules:
+            if rule.needs_import:
+                groups.setdefault(rule.needs_import, set()).update(token.encode() for token in rule.triggers)
+        return cls(_fewest({token.encode() for rule in rules if not rule.needs_import for token in rule.triggers}),
+                   tuple((_fewest({module.encode() for module in modules}), _fewest(tokens))
+                         for modules, tokens in sorted(groups.items())))
+
+    def matches(self, raw: bytes) -> bool:
+        return any(token in raw for token in self.plain) or any(
+            any(module in raw for module in modules) and any(token in raw for token in tokens)
+            for modules, tokens in self.gated)
+
+
+@dataclass(frozen=True)
 class RunPlan:
     """Everything a process needs to treat files exactly as every other process of the run does."""
 
@@ -81,12 +107,16 @@ class RunPlan:
         return _fewest({token.encode() for rule in self.rules for token in rule.triggers})
 
     @cached_property
-    def config_triggers(self) -> tuple[bytes, ...]:
-        return _fewest({token.encode() for rule in id_rules(self.rules) for token in rule.triggers})
+    def code_filter(self) -> TokenFilter:
+        return TokenFilter.of(self.rules)
 
-    def triggers(self, file_type: str) -> tuple[bytes, ...]:
-        """The tokens a file of this type must hold to be worth analysing (the prefilter)."""
-        return self.config_triggers if file_type in CONFIG_TYPES else self.code_triggers
+    @cached_property
+    def config_filter(self) -> TokenFilter:
+        return TokenFilter.of(id_rules(self.rules))
+
+    def prefilter(self, file_type: str) -> TokenFilter:
+        """What a file of this type must hold to be worth analysing."""
+        return self.config_filter if file_type in CONFIG_TYPES else self.code_filter
 
 
 @dataclass

@@ -162,7 +162,7 @@ class Scheduler:
         except ReadError as exc:
             self.results.append(FileResult(path, error=str(exc)))
             return
-        if not any(token in raw for token in self.plan.triggers(file_type)):
+        if not self.plan.prefilter(file_type).matches(raw):
             if self.index is not None:
                 self.index.record(absolute, stat, "")
             return
