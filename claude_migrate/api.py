@@ -89,10 +89,15 @@ def target_warnings(data: RuleData, options: RunOptions) -> list[str]:
     return [f"target {options.target.name}: {'; '.join(dict.fromkeys(lines))}. {advice}"]
 
 
-def _caches(base: Path, rules_key: str, plan: RunPlan, discovered: Discovered, with_index: bool
-            ) -> tuple[ResultCache | None, StatIndex | None]:
+def _caches(base: Path, rules_key: str, plan: RunPlan, discovered: Discovered, with_index: bool,
+            warnings: list[str]) -> tuple[ResultCache | None, StatIndex | None]:
     """The result cache for this run's settings, and the stat index when a directory is walked."""
-    folder = cache.prepare(base)
+    try:
+        folder = cache.prepare(base)
+    except cache.UnsafeCacheFolder as exc:
+        if str(exc) not in warnings:
+            warnings.append(str(exc))
+        return None, None
     if folder is None:
         return None, None
     options = plan.options
@@ -160,7 +165,7 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
                              bedrock_region=region, bedrock_profile_prefix=settings.bedrock_profile_prefix,
                              bedrock=bedrock)
         plan = RunPlan(data, tuple(rules), options, mode, safeties, debug)
-        result_cache, index = (_caches(base, loaded.key, plan, discovered, len(scopes) == 1) if caching
+        result_cache, index = (_caches(base, loaded.key, plan, discovered, len(scopes) == 1, warnings) if caching
                                else (None, None))
         scheduler = Scheduler(plan, result_cache, index, jobs or os.cpu_count() or 1, Progress.for_run(progress))
         found = scheduler.run(files)

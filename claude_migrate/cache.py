@@ -9,6 +9,9 @@ parses nothing.
   no trigger token"), so that an unchanged file is not even read. As in git, a file modified within
   the last two seconds is not indexed: a second write in the same clock tick would not change its stat.
 - Every write goes to a temporary file renamed into place, so readers never see half an entry.
+- The folder comes from the checked repository, so it is hostile input: no symbolic link under it is
+  ever followed (a committed ``v1 -> ../..`` must not make a run prune folders outside), and pruning or
+  ``clean`` delete only entries whose names and contents are the tool's own.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import hashlib
 import itertools
 import json
 import os
-import shutil
+import re
+import stat as stat_mode
 import time
 from pathlib import Path
 from typing import Any
@@ -29,6 +33,15 @@ CACHE_DIR = ".claude_migrate_cache"
 LAYOUT = "v1"
 KEEP_FINGERPRINTS = 8  # older result folders (other settings, other days) are removed beyond this
 RACY_NS = 2_000_000_000
+# The names this module gives what it creates; nothing else under the folder is ever deleted.
+OWN_FILES = (".gitignore", "CACHEDIR.TAG")
+FINGERPRINT_NAME = re.compile(r"[0-9a-f]{24}")
+ENTRY_NAME = re.compile(r"(?:[0-9a-f]{32}\.json|\.tmp-.*)", re.DOTALL)
+INDEX_NAME = re.compile(r"(?:index-[0-9a-f]{24}\.json|\.tmp-.*)", re.DOTALL)
+
+
+class UnsafeCacheFolder(Exception):
+    """The project's cache folder is a symbolic link or not a folder: the run goes on without a cache."""
 
 
 def digest(file_type: str, raw: bytes) -> str:
@@ -58,14 +71,52 @@ def write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:
         raise
 
 
-def prepare(root: Path) -> Path | None:
-    """The cache folder under ``root``, created with a .gitignore that ignores it; None when it cannot be."""
-    folder = root / CACHE_DIR
+def is_real_dir(path: Path) -> bool:
+    """A folder that is not a symbolic link (lstat: the link itself is judged, never its target)."""
     try:
-        folder.mkdir(exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            write_atomically(ignore, b"# Created by claude-migrate; the whole folder is a cache.\n*\n")
+        return stat_mode.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _own_dir(path: Path) -> bool:
+    """Create ``path`` unless it exists; True when it is then a real folder, never a link to one."""
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        pass
+    except OSError:
+        return False
+    return is_real_dir(path)
+
+
+def read_no_follow(path: Path) -> bytes:
+    """The bytes of a regular file; a symbolic link or anything else raises OSError."""
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(handle, "rb") as stream:
+        if not stat_mode.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        return stream.read()
+
+
+def prepare(root: Path) -> Path | None:
+    """The cache folder under ``root``, created with a .gitignore that ignores it; None when it cannot be.
+
+    Raises UnsafeCacheFolder when the folder (or its layout folder) is a symbolic link or not a folder.
+    """
+    folder = root / CACHE_DIR
+    for path in (folder, folder / LAYOUT):
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            if not is_real_dir(path):
+                raise UnsafeCacheFolder(f"{path} is a symbolic link or not a folder; "
+                                        f"running without a cache (claude-migrate clean removes it)") from None
+        except OSError:
+            return None
+    try:
+        if not os.path.lexists(folder / ".gitignore"):
+            write_atomically(folder / ".gitignore", b"# Created by claude-migrate; the whole folder is a cache.\n*\n")
             write_atomically(folder / "CACHEDIR.TAG", b"Signature: 8a477f597d28d172789f06886806bc55\n"
                                                       b"# This folder is a cache of claude-migrate results.\n")
     except OSError:
@@ -73,13 +124,59 @@ def prepare(root: Path) -> Path | None:
     return folder
 
 
-def clean(root: Path) -> bool:
-    """Remove the cache folder under ``root``; True when there was one."""
-    folder = root / CACHE_DIR
-    if not folder.is_dir():
+def _remove_own(folder: Path, names: re.Pattern[str]) -> bool:
+    """Delete ``folder`` if it is a real folder that holds only regular files named by ``names``."""
+    try:
+        entries = list(os.scandir(folder))
+        if not is_real_dir(folder) or not all(names.fullmatch(e.name) and e.is_file(follow_symlinks=False)
+                                              for e in entries):
+            return False
+        for entry in entries:
+            os.unlink(entry.path)
+        os.rmdir(folder)
+    except OSError:
         return False
-    shutil.rmtree(folder)
     return True
+
+
+def clean(root: Path) -> list[str]:
+    """Remove what the tool created in the cache folder under ``root``; one line for each thing it did.
+
+    A symbolic link in place of the folder is removed itself, its target left alone; entries the tool did
+    not create are left where they are and named.
+    """
+    folder = root / CACHE_DIR
+    if not os.path.lexists(folder):
+        return []
+    if not is_real_dir(folder):
+        try:
+            os.unlink(folder)
+        except OSError as exc:
+            return [f"Could not remove {folder}: {exc.strerror}."]
+        return [f"Removed {folder}, a symbolic link or file in place of the cache folder (its target was left alone)."]
+    layout = folder / LAYOUT
+    if is_real_dir(layout):
+        for entry in list(os.scandir(layout)):
+            if FINGERPRINT_NAME.fullmatch(entry.name):
+                _remove_own(Path(entry.path), ENTRY_NAME)
+            elif INDEX_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+    try:
+        if is_real_dir(layout):
+            os.rmdir(layout)
+        elif os.path.islink(layout):
+            os.unlink(layout)  # the link itself; its target is left alone
+    except OSError:
+        pass
+    for name in OWN_FILES:
+        if os.path.isfile(folder / name) and not os.path.islink(folder / name):
+            os.unlink(folder / name)
+    left = sorted(os.listdir(folder))
+    if not left:
+        os.rmdir(folder)
+        return [f"Removed {folder}."]
+    return [f"Removed the cache entries in {folder}; kept {len(left)} that hold files it did not create: "
+            f"{', '.join(left[:5])}{', ...' if len(left) > 5 else ''}."]
 
 
 def _finding_data(finding: Finding) -> list[Any]:
@@ -127,16 +224,17 @@ class ResultCache:
 
     def get(self, content: str) -> Outcome | None:
         try:
-            return decode_outcome((self.results / f"{content}.json").read_bytes())
+            return decode_outcome(read_no_follow(self.results / f"{content}.json"))
         except Exception:  # noqa: BLE001 - a missing, corrupt or foreign entry is a miss, whatever is wrong
             return None
 
     def _put(self, folder: Path, content: str, outcome: Outcome) -> None:
         try:
             if folder not in self._made:
-                if not folder.is_dir():
-                    folder.mkdir(parents=True, exist_ok=True)
+                if not os.path.lexists(folder):
                     self._prune(folder.parent)
+                if not _own_dir(folder):
+                    return  # a link or file planted under the fingerprint's name: never write through it
                 self._made.add(folder)
             write_atomically(folder / f"{content}.json", encode_outcome(outcome))
         except OSError:
@@ -152,9 +250,11 @@ class ResultCache:
 
     @staticmethod
     def _prune(parent: Path) -> None:
-        folders = sorted((p for p in parent.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
-        for stale in folders[KEEP_FINGERPRINTS:]:
-            shutil.rmtree(stale, ignore_errors=True)
+        """Keep the newest result folders; only real folders of the tool's own naming and content go."""
+        own = [Path(e.path) for e in os.scandir(parent)
+               if FINGERPRINT_NAME.fullmatch(e.name) and e.is_dir(follow_symlinks=False)]
+        for stale in sorted(own, key=lambda p: os.lstat(p).st_mtime, reverse=True)[KEEP_FINGERPRINTS:]:
+            _remove_own(stale, ENTRY_NAME)
 
 
 class StatIndex:
@@ -165,7 +265,7 @@ class StatIndex:
         self.now = time.time_ns()
         self.changed = False
         try:
-            entries = json.loads(self.path.read_bytes())
+            entries = json.loads(read_no_follow(self.path))
             self.entries: dict[str, list[Any]] = entries if isinstance(entries, dict) else {}
         except Exception:  # noqa: BLE001 - a missing or corrupt index is an empty one
             self.entries = {}
@@ -197,7 +297,6 @@ class StatIndex:
         if not (self.changed or stale):
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(self.path, json.dumps(self.entries, separators=(",", ":")).encode())
         except OSError:
             pass

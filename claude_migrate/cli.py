@@ -200,8 +200,8 @@ def clean(config: Config = None) -> None:
 
     config_path = config or find_config(Path.cwd())
     root = config_path.parent if config_path else Path.cwd()
-    removed = cache.clean(root)
-    typer.echo(f"Removed {root / cache.CACHE_DIR}." if removed else f"No cache at {root / cache.CACHE_DIR}.")
+    for line in cache.clean(root) or [f"No cache at {root / cache.CACHE_DIR}."]:
+        typer.echo(line)
 
 
 def _load_rules() -> list[RuleSpec]:

@@ -20,8 +20,10 @@ class Progress:
         self.drawn = False
 
     @classmethod
-    def for_run(cls, wanted: bool, stream: TextIO = sys.stderr) -> Progress:
-        """A bar on ``stream`` when wanted and it is a terminal outside CI, else a bar that draws nothing."""
+    def for_run(cls, wanted: bool, stream: TextIO | None = None) -> Progress:
+        """A bar on ``stream`` (default: the current stderr) when wanted and it is a terminal outside CI,
+        else a bar that draws nothing."""
+        stream = stream or sys.stderr
         shown = wanted and stream.isatty() and not os.environ.get("CI")
         return cls(stream if shown else None)
 

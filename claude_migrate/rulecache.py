@@ -7,19 +7,29 @@ in the project, because unpickling a file runs whatever it says: a checked-out r
 be able to plant one. Its key covers the rule files, this package's code and the Python version,
 and a random value kept in that folder: the result cache's keys start from it, so result entries
 planted in a repository's .claude_migrate_cache/ can never match (a planted fix could write code).
+
+A shared or misconfigured ``XDG_CACHE_HOME`` could still let another user plant a pickle, so the folder
+is created ``0700`` and neither it nor a file in it is used unless this user owns it and nobody else may
+write to it; and the pickle is read by an unpickler that builds only this package's data classes and a
+few plain value types, so even a planted file cannot name a function to run.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import hashlib
+import importlib
+import io
 import os
 import pickle
+import stat as stat_mode
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from claude_migrate import __version__
-from claude_migrate.cache import write_atomically
+from claude_migrate.cache import read_no_follow, write_atomically
 from claude_migrate.context import RuleData
 from claude_migrate.loading import load_all_rules, load_rule_data, rule_files, rules_dir
 from claude_migrate.ruleset import RuleSpec
@@ -40,24 +50,76 @@ def user_cache_dir() -> Path:
     return Path(base) / "claude-migrate"
 
 
-def _secret() -> bytes:
-    """This user's random value (made on first use); a fresh one per run if it cannot be kept."""
-    path = user_cache_dir() / "secret"
+def _is_private(status: os.stat_result) -> bool:
+    """Owned by this user (where the platform has owners) and writable by nobody else."""
+    owner = getattr(os, "geteuid", None)
+    return (owner is None or status.st_uid == owner()) and not status.st_mode & (stat_mode.S_IWGRP | stat_mode.S_IWOTH)
+
+
+def private_dir() -> Path | None:
+    """The user cache folder, created ``0700``; None when it cannot be made or someone else could write to it."""
+    folder = user_cache_dir()
     try:
-        return path.read_bytes()
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    try:
+        status = os.lstat(folder)
+    except OSError:
+        return None
+    return folder if stat_mode.S_ISDIR(status.st_mode) and _is_private(status) else None
+
+
+def read_private(path: Path) -> bytes:
+    """A regular file's bytes, checked on the open handle; OSError unless it is this user's alone to write."""
+    data = read_no_follow(path)
+    if not _is_private(os.lstat(path)):
+        raise OSError(f"{path} may be written by another user")
+    return data
+
+
+_PLAIN_TYPES = {("datetime", "date"), ("pathlib", "PosixPath"), ("pathlib", "WindowsPath"), ("pathlib", "Path"),
+                ("re", "_compile"), ("builtins", "frozenset"), ("builtins", "set"), ("builtins", "tuple")}
+
+
+class _DataUnpickler(pickle.Unpickler):
+    """Builds only this package's dataclasses, enums and named tuples, and a few plain value types."""
+
+    def find_class(self, module: str, name: str) -> object:
+        if (module, name) in _PLAIN_TYPES:
+            return super().find_class(module, name)
+        if module.startswith("claude_migrate.") and "." not in name:
+            found = getattr(importlib.import_module(module), name, None)
+            if (isinstance(found, type) and found.__module__ == module
+                    and (dataclasses.is_dataclass(found) or issubclass(found, enum.Enum)
+                         or (issubclass(found, tuple) and hasattr(found, "_fields")))):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not rule data")
+
+
+def _secret(folder: Path | None) -> bytes:
+    """This user's random value (made on first use); a fresh one per run if it cannot be kept."""
+    if folder is None:
+        return os.urandom(32)
+    path = folder / "secret"
+    try:
+        return read_private(path)
     except OSError:
         pass
     value = os.urandom(32)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, value, mode=0o600)
     except OSError:
         pass
     return value
 
 
-def _key(files: list[Path]) -> str:
-    digest = hashlib.blake2b(f"{__version__} {sys.version} {PACKAGE}".encode(), digest_size=16, key=_secret()[:64])
+def _key(files: list[Path], folder: Path | None) -> str:
+    digest = hashlib.blake2b(f"{__version__} {sys.version} {PACKAGE}".encode(), digest_size=16,
+                             key=_secret(folder)[:64])
     for folder in (PACKAGE, PACKAGE / "kinds"):
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             if entry.name.endswith(".py"):
@@ -71,14 +133,17 @@ def _key(files: list[Path]) -> str:
 def load(extra_dirs: tuple[Path, ...] = (), use_cache: bool = True) -> LoadedRules:
     """The bundled rule data and all rule files (bundled and extra); bad YAML raises DataError as usual."""
     files = [*sorted((rules_dir() / "catalogue").glob("*.yaml")), *rule_files(extra_dirs)]
+    folder = private_dir()
     try:
-        key = _key(files)
+        key = _key(files, folder)
     except OSError:
         key, use_cache = "", False
+    if folder is None:
+        use_cache = False
     stored = user_cache_dir() / f"rules-{key}.pickle"
     if use_cache:
         try:
-            loaded = pickle.loads(stored.read_bytes())  # noqa: S301 - the user's own cache folder, see above
+            loaded = _DataUnpickler(io.BytesIO(read_private(stored))).load()
             if isinstance(loaded, LoadedRules) and loaded.key == key:
                 return loaded
         except Exception:  # noqa: BLE001 - a missing, stale or corrupt pickle only means loading the YAML
@@ -86,7 +151,6 @@ def load(extra_dirs: tuple[Path, ...] = (), use_cache: bool = True) -> LoadedRul
     loaded = LoadedRules(load_rule_data(), load_all_rules(extra_dirs), key)
     if use_cache:
         try:
-            stored.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(stored, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
             kept = sorted(stored.parent.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
             for stale in kept[KEEP_PICKLES:]:

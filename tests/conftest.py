@@ -25,3 +25,20 @@ def run_cli(*args: str | Path, cwd: Path | None = None, input: str | None = None
 @pytest.fixture
 def cli():  # type: ignore[no-untyped-def]
     return run_cli
+
+
+def invoke(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in this process (typer's runner), in ``cwd``: as ``run_cli`` but without a new interpreter."""
+    from typer.testing import CliRunner
+
+    from claude_migrate.cli import app
+
+    previous = Path.cwd()
+    os.chdir(cwd or previous)
+    try:
+        result = CliRunner().invoke(app, [str(arg) for arg in args], env={"NO_COLOR": "1", "COLUMNS": "200"})
+    finally:
+        os.chdir(previous)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(list(map(str, args)), result.exit_code, result.stdout, result.stderr)
