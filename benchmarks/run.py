@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from claude_migrate.discovery import SKIPPED_DIRS  # copies of such folders are renamed: tool and grep see the same files
+from claude_migrate.run.discovery import SKIPPED_DIRS  # copies of such folders are renamed: tool and grep see the same files
 
 TRIGGERS = r"anthropic\.claude|claude"  # the trigger tokens of the bundled rules (rules/*.yaml)
 OLD_ID, NEW_ID = "claude-3-5-sonnet-20240620", "claude-sonnet-4-6"

@@ -1,4 +1,4 @@
-"""The ``claude-migrate`` command line: a thin typer layer over :mod:`claude_migrate.api`."""
+"""The ``claude-migrate`` command line: a thin typer layer over :mod:`claude_migrate.run.api`."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from claude_migrate import __version__
-from claude_migrate.errors import UsageError
+from claude_migrate.data.errors import UsageError
 
 if TYPE_CHECKING:
-    from claude_migrate.config import Settings
-    from claude_migrate.ruleset import RuleSpec
+    from claude_migrate.run.config import Settings
+    from claude_migrate.data.rules import RuleSpec
 
 app = typer.Typer(
     name="claude-migrate",
@@ -81,7 +81,7 @@ def _as_of(value: str | None) -> datetime.date | None:
 
 def _settings(config: Path | None, start: Path) -> Settings:
     """Settings from --config, else from the nearest pyproject.toml at or above ``start`` with our table."""
-    from claude_migrate.config import Settings, find_config, load_settings
+    from claude_migrate.run.config import Settings, find_config, load_settings
 
     if config is not None and not os.path.isfile(config):  # os.path: False, not an error, for a name too long
         raise UsageError(f"--config {config}: no such file")
@@ -103,11 +103,13 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
              exit_zero: bool, debug: bool, bedrock_live: bool = False, bedrock_snapshot: Path | None = None,
              unsafe_fixes: bool = False, diff_base: str | None = None, exit_non_zero_on_fix: bool = False,
              jobs: int | None = None, no_cache: bool = False) -> None:
-    from claude_migrate import api, report, runsummary
-    from claude_migrate.bedrock_live import bedrock_answer, boto3_client
-    from claude_migrate.discovery import common_directory
+    from claude_migrate.run import api
+    from claude_migrate.formats import report
+    from claude_migrate.formats import summary as runsummary
+    from claude_migrate.bedrock.live import bedrock_answer, boto3_client
+    from claude_migrate.run.discovery import common_directory
     from claude_migrate.formats import get_format
-    from claude_migrate.gitdiff import changed_lines, only_changed
+    from claude_migrate.run.gitdiff import changed_lines, only_changed
 
     mode = api.Mode(mode_name)
     chosen_paths = paths or [Path(".")]
@@ -195,8 +197,8 @@ def fix(paths: Paths = None, target: Target = None, select: Select = None, ignor
 @app.command()
 def clean(config: Config = None) -> None:
     """Remove the result cache: .claude_migrate_cache/ at the project root."""
-    from claude_migrate import cache
-    from claude_migrate.config import find_config
+    from claude_migrate.run import cache
+    from claude_migrate.run.config import find_config
 
     config_path = config or find_config(Path.cwd())
     root = config_path.parent if config_path else Path.cwd()
@@ -205,10 +207,10 @@ def clean(config: Config = None) -> None:
 
 
 def _load_rules() -> list[RuleSpec]:
-    from claude_migrate.loading import load_all_rules
+    from claude_migrate.run import rulecache
 
     try:
-        return list(load_all_rules())
+        return list(rulecache.load().rules)
     except UsageError as exc:
         _fail(str(exc))
         return []
@@ -254,19 +256,19 @@ def list_models(
     bedrock_snapshot: BedrockSnapshot = None,
 ) -> None:
     """Print the model catalogue: IDs per platform, profiles, limits, lifecycle, replacement in the target."""
-    from claude_migrate.bedrock_live import boto3_client
-    from claude_migrate.models_command import ModelsRequest, run_models
+    from claude_migrate.bedrock.live import boto3_client
+    from claude_migrate.formats import models_table
+    from claude_migrate.run.models import ModelsRequest, run_models
 
-    request = ModelsRequest(as_of=_as_of(as_of) or datetime.date.today(), target=target,
-                            output_format=output_format.value, bedrock=bedrock, region=region, profile=profile,
-                            save=save, snapshot=bedrock_snapshot)
+    request = ModelsRequest(as_of=_as_of(as_of) or datetime.date.today(), target=target, bedrock=bedrock,
+                            region=region, profile=profile, save=save, snapshot=bedrock_snapshot)
     try:
-        output = run_models(request, boto3_client)
+        view = run_models(request, boto3_client)
     except UsageError as exc:
         _fail(str(exc))
         return
-    sys.stdout.write(output.text)
-    raise typer.Exit(output.exit_code)
+    sys.stdout.write(models_table.render(view, as_json=output_format is ModelsFormat.json))
+    raise typer.Exit(view.exit_code)
 
 
 @app.command("config")
@@ -274,14 +276,14 @@ def show_config(path: Annotated[Optional[Path], typer.Argument(help="A file or f
                                                                    "directory); for a file, its overrides apply.")] = None,
                 config: Config = None) -> None:
     """Print the effective settings and where each came from."""
-    from claude_migrate.config_report import describe
-    from claude_migrate.discovery import common_directory
-    from claude_migrate.loading import load_rule_data
+    from claude_migrate.formats.config_report import describe
+    from claude_migrate.run.discovery import common_directory
+    from claude_migrate.run import rulecache
 
     chosen = path or Path(".")
     try:
         settings = _settings(config, common_directory([chosen]))
-        default_target = load_rule_data().targets.default
+        default_target = rulecache.load().data.targets.default
     except UsageError as exc:
         _fail(str(exc))
         return

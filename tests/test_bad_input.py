@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, run_cli
 
-from claude_migrate.context import RunOptions
-from claude_migrate.discovery import discover
-from claude_migrate.engine import Analyzer
-from claude_migrate.loading import load_all_rules, load_rule_data
-from claude_migrate.processing import FileProcessor, RunPlan
-from claude_migrate.results import Mode
+from claude_migrate.analysis.options import RunOptions
+from claude_migrate.run.discovery import discover
+from claude_migrate.engine.analyzer import Analyzer
+from claude_migrate.run.rulecache import load as load_rule_set
+from claude_migrate.run.processing import FileProcessor, RunPlan
+from claude_migrate.run.results import Mode
 
 OLD = 'M = "claude-3-opus-20240229"\n'
 NEW = 'M = "claude-opus-4-6"\n'
@@ -156,9 +156,9 @@ def test_an_unreadable_file_is_named(tmp_path: Path) -> None:
 
 def _processor() -> FileProcessor:
     """What a worker process of a ``fix`` run uses on each file, for the races a CLI run cannot time."""
-    data = load_rule_data()
+    data = load_rule_set().data
     options = RunOptions(target=data.targets.get(None), as_of=datetime.date.fromisoformat(AS_OF))
-    return FileProcessor(RunPlan(data, tuple(load_all_rules()), options, Mode.FIX, frozenset({"safe"})))
+    return FileProcessor(RunPlan(data, tuple(load_rule_set().rules), options, Mode.FIX, frozenset({"safe"})))
 
 
 def test_a_file_removed_after_discovery_is_named(tmp_path: Path) -> None:

@@ -11,10 +11,10 @@ from typing import NamedTuple
 import pytest
 from conftest import run_cli
 
-from claude_migrate.catalogue import load_catalogue
-from claude_migrate.errors import DataError
-from claude_migrate.loading import rules_dir
-from claude_migrate.targets import load_region_prefixes, load_targets
+from claude_migrate.data.catalogue import load_catalogue
+from claude_migrate.data.errors import DataError
+from claude_migrate.data.loading import rules_dir
+from claude_migrate.data.targets import load_region_prefixes, load_targets
 
 GOOD_RULE = '''schema: 1
 rules:

@@ -22,17 +22,17 @@ from bedrock_answers import (
 )
 from conftest import AS_OF, run_cli
 
-from claude_migrate.bedrock_live import BedrockError, boto3_client
-from claude_migrate.bedrock_snapshot import load_snapshot
-from claude_migrate.models_command import ModelsRequest, run_models
+from claude_migrate.bedrock.live import BedrockError, boto3_client
+from claude_migrate.bedrock.snapshot import load_snapshot
+from claude_migrate.formats.models_table import render
+from claude_migrate.run.models import ModelsRequest, run_models
 
 DATE = datetime.date.fromisoformat(AS_OF)
 
 
 def _models_json(client: Any, **request: Any) -> tuple[dict[str, Any], int]:
-    output = run_models(ModelsRequest(as_of=DATE, output_format="json", bedrock=True, **request),
-                        lambda region, profile: client)
-    return json.loads(output.text), output.exit_code
+    output = run_models(ModelsRequest(as_of=DATE, bedrock=True, **request), lambda region, profile: client)
+    return json.loads(render(output, as_json=True)), output.exit_code
 
 
 def _disagreements(models: list[dict[str, Any]], profiles: list[dict[str, Any]], region: str = "us-east-1"
@@ -51,7 +51,7 @@ def test_agreement_prints_the_table_with_aws_beside_it() -> None:
     output = run_models(ModelsRequest(as_of=DATE, bedrock=True), lambda region, profile: client)
     stubber.assert_no_pending_responses()
     assert output.exit_code == 0
-    lines = output.text.splitlines()
+    lines = render(output).splitlines()
     assert lines[0].split()[-2:] == ["AWS", "us-east-1"]
     sonnet_4_6 = next(line for line in lines if line.startswith("Claude Sonnet 4.6 "))
     assert sonnet_4_6.endswith("ACTIVE; profiles us global")

@@ -13,10 +13,10 @@ import pytest
 from bedrock_answers import model_summary, profile_summary
 from conftest import AS_OF, run_cli
 
-from claude_migrate.api import Mode, run
-from claude_migrate.bedrock_snapshot import BedrockSnapshot, load_snapshot
-from claude_migrate.config import Settings
-from claude_migrate.errors import DataError, UsageError
+from claude_migrate.run.api import Mode, run
+from claude_migrate.bedrock.snapshot import BedrockSnapshot, load_snapshot
+from claude_migrate.run.config import Settings
+from claude_migrate.data.errors import DataError, UsageError
 
 DATE = datetime.date.fromisoformat(AS_OF)
 TOKYO = ("ap-northeast-1", "ap-northeast-3")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, run_cli
 
-from claude_migrate.loading import load_all_rules
+from claude_migrate.run.rulecache import load as load_rule_set
 
 CONVERSE = '''import boto3
 
@@ -53,7 +53,7 @@ def test_retired_target_warns_once_without_changing_exit_code(tmp_path: Path) ->
 def test_rules_lists_every_rule_and_rule_explains_each() -> None:
     listing = run_cli("rules")
     assert listing.returncode == 0
-    for rule in load_all_rules():
+    for rule in load_rule_set().rules:
         assert rule.code in listing.stdout and rule.name in listing.stdout
         explained = run_cli("rule", rule.code.lower())
         assert explained.returncode == 0

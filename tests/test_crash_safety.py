@@ -14,7 +14,7 @@ from pathlib import Path
 from conftest import AS_OF, run_cli
 from fixture_cases import fixture_cases
 
-from claude_migrate.source import TEMP_SUFFIX
+from claude_migrate.engine.source import TEMP_SUFFIX
 
 FIX_ARGS = ("fix", "--unsafe-fixes", "--as-of", AS_OF)
 SMALL_FILES = 60  # one ID each: quick to fix, so that many kills land between and inside writes

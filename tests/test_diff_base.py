@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import AS_OF, run_cli
 
-from claude_migrate.gitdiff import parse_diff
+from claude_migrate.run.gitdiff import parse_diff
 
 OLD = 'OLD = "claude-3-opus-20240229"\n'
 

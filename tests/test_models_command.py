@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from conftest import AS_OF, run_cli
 
-from claude_migrate.errors import UsageError
-from claude_migrate.models_command import ModelsRequest, run_models
+from claude_migrate.data.errors import UsageError
+from claude_migrate.formats.models_table import render
+from claude_migrate.run.models import ModelsRequest, run_models
 
 
 def _no_aws(region: str | None, profile: str | None) -> Any:
@@ -43,10 +44,10 @@ def test_the_table_through_the_cli() -> None:
 
 
 def test_json_for_another_target_and_date() -> None:
-    output = run_models(ModelsRequest(as_of=datetime.date(2026, 12, 1), target="claude-4", output_format="json"),
+    output = run_models(ModelsRequest(as_of=datetime.date(2026, 12, 1), target="claude-4"),
                         _no_aws)
     assert output.exit_code == 0
-    document = json.loads(output.text)
+    document = json.loads(render(output, as_json=True))
     assert (document["as_of"], document["target"], document["bedrock"]) == ("2026-12-01", "claude-4", None)
     models = {row["key"]: row for row in document["models"]}
     assert models["claude-3-5-sonnet-20241022"]["replacement"] == {

@@ -15,19 +15,19 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from source_mutations import mutated
 
-from claude_migrate.context import RunOptions
-from claude_migrate.findings import MAX_FIX_PASSES, PYTHON_LINE_BREAKS, Finding, apply_edits, choose_fixes
-from claude_migrate.loading import load_all_rules, load_rule_data
-from claude_migrate.processing import FileProcessor, RunPlan
-from claude_migrate.results import Mode
-from claude_migrate.source import physical_lines
+from claude_migrate.analysis.options import RunOptions
+from claude_migrate.data.findings import MAX_FIX_PASSES, PYTHON_LINE_BREAKS, Finding, apply_edits, choose_fixes
+from claude_migrate.run.rulecache import load as load_rule_set
+from claude_migrate.run.processing import FileProcessor, RunPlan
+from claude_migrate.run.results import Mode
+from claude_migrate.engine.source import physical_lines
 
 SEEDS = sorted({case.source.read_text(encoding="utf-8") for case in fixture_cases() if case.source.suffix == ".py"}
-               | {example.before for rule in load_all_rules() for example in rule.examples})
-DATA = load_rule_data()
+               | {example.before for rule in load_rule_set().rules for example in rule.examples})
+DATA = load_rule_set().data
 OPTIONS = RunOptions(target=DATA.targets.get(None), as_of=datetime.date.fromisoformat(AS_OF))
 ALL_FIXES = frozenset({"safe", "unsafe"})
-CHECKER, FIXER = (FileProcessor(RunPlan(DATA, tuple(load_all_rules()), OPTIONS, mode, ALL_FIXES))
+CHECKER, FIXER = (FileProcessor(RunPlan(DATA, tuple(load_rule_set().rules), OPTIONS, mode, ALL_FIXES))
                   for mode in (Mode.CHECK, Mode.FIX))
 
 

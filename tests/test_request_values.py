@@ -9,15 +9,15 @@ import textwrap
 import pytest
 from conftest import AS_OF
 
-from claude_migrate.context import RunOptions
-from claude_migrate.engine import Analyzer
-from claude_migrate.loading import load_all_rules, load_rule_data
+from claude_migrate.analysis.options import RunOptions
+from claude_migrate.engine.analyzer import Analyzer
+from claude_migrate.run.rulecache import load as load_rule_set
 
 
 def analyzer(codes: tuple[str, ...]) -> Analyzer:
     """The engine with only the given rules, migrating to claude-4-5."""
-    data = load_rule_data()
-    rules = [rule for rule in load_all_rules() if rule.code in codes]
+    data = load_rule_set().data
+    rules = [rule for rule in load_rule_set().rules if rule.code in codes]
     return Analyzer(data, rules, RunOptions(target=data.targets.get("claude-4-5"),
                                             as_of=datetime.date.fromisoformat(AS_OF)))
 

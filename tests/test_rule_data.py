@@ -13,13 +13,14 @@ import pytest
 import yaml
 from conftest import AS_OF, FIXTURES, REPO
 
-from claude_migrate.catalogue import PROFILE_PREFIXES, Model, Platform
-from claude_migrate.context import RunOptions
-from claude_migrate.engine import Analyzer
-from claude_migrate.loading import load_all_rules, load_rule_data, rules_dir
+from claude_migrate.data.catalogue import PROFILE_PREFIXES, Model, Platform
+from claude_migrate.analysis.options import RunOptions
+from claude_migrate.engine.analyzer import Analyzer
+from claude_migrate.data.loading import rules_dir
+from claude_migrate.run.rulecache import load as load_rule_set
 
 FACTS = REPO.parent / "shared" / "reference" / "claude-4-facts.md"
-DATA = load_rule_data()
+DATA = load_rule_set().data
 CATALOGUE = DATA.catalogue
 MODELS = list(CATALOGUE.models.values())
 FOUNDATION_ARN = "arn:aws:bedrock:us-east-1::foundation-model/"
@@ -65,7 +66,7 @@ CONTEXTS += [(target, None, "global") for target in DATA.targets.by_name]
 def analyzer(target: str, region: str | None, prefix: str | None) -> Analyzer:
     options = RunOptions(target=DATA.targets.get(target), as_of=datetime.date.fromisoformat(AS_OF),
                          bedrock_region=region, bedrock_profile_prefix=prefix)
-    return Analyzer(DATA, list(load_all_rules()), options)
+    return Analyzer(DATA, list(load_rule_set().rules), options)
 
 
 def written(engine: Analyzer, safeties: frozenset[str]) -> Iterator[tuple[str, Platform, str]]:
@@ -184,7 +185,7 @@ def test_text_editor_types_keep_their_names() -> None:
     pairs = []
     for path in sorted(rules_dir().rglob("*.yaml")):
         pairs += [(f"{path.name}", pair) for pair in editor_pairs_in_yaml(yaml.safe_load(path.read_text()))]
-    for rule in load_all_rules():
+    for rule in load_rule_set().rules:
         pairs += [(f"{rule.code} example", pair) for example in rule.examples
                   for pair in editor_pairs_in_python(example.after)]
     for path in sorted(FIXTURES.rglob("*.out.py")):

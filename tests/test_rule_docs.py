@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF
 
-from claude_migrate.api import Mode, run
-from claude_migrate.config import Settings
-from claude_migrate.loading import load_all_rules
-from claude_migrate.ruleset import Example, RuleSpec
+from claude_migrate.run.api import Mode, run
+from claude_migrate.run.config import Settings
+from claude_migrate.run.rulecache import load as load_rule_set
+from claude_migrate.data.rules import Example, RuleSpec
 
-EXAMPLES = [(rule, index, example) for rule in load_all_rules() for index, example in enumerate(rule.examples)]
+EXAMPLES = [(rule, index, example) for rule in load_rule_set().rules for index, example in enumerate(rule.examples)]
 
 
 def _settings(rule: RuleSpec, example: Example) -> Settings:

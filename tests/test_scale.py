@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, run_cli
 
-from claude_migrate.cache import CACHE_DIR, StatIndex, digest
-from claude_migrate.processing import imports_any
-from claude_migrate.progress import Progress
+from claude_migrate.run.cache import CACHE_DIR, StatIndex, digest
+from claude_migrate.run.processing import imports_any
+from claude_migrate.run.progress import Progress
 
 PYTHON = '''import boto3
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from claude_migrate import cache, rulecache
+from claude_migrate.run import cache
+from claude_migrate.run import rulecache
 from conftest import AS_OF, invoke
 
 OUTDATED = 'import anthropic\nanthropic.Anthropic().messages.create(model="claude-3-5-sonnet-20240620", max_tokens=9)\n'

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import AS_OF, run_cli
 
-from claude_migrate.suppressions import scan
+from claude_migrate.engine.suppressions import scan
 
 COVERAGE = '''import anthropic
 

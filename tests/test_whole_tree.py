@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, run_cli
 
-from claude_migrate.loading import load_all_rules
+from claude_migrate.run.rulecache import load as load_rule_set
 
 pytestmark = pytest.mark.slow
 
@@ -129,7 +129,7 @@ def test_fix_over_installed_packages(tmp_path: Path) -> None:
     before = snapshot(tree)
 
     # Files of the packages themselves that a rule's trigger matches may hold findings of their own.
-    triggers = {token.encode() for rule in load_all_rules() for token in rule.triggers}
+    triggers = {token.encode() for rule in load_rule_set().rules for token in rule.triggers}
     others = [path for path, data in before.items() if path not in expected and any(t in data for t in triggers)]
     with_findings = set(expected)
     if others:

@@ -1,39 +1,20 @@
-"""Output formats: one module per format, each registered by name; ``--output-format`` is checked against them."""
+"""Output formats and the reports built from a run's results: one module per ``--output-format`` (each
+registers itself in :mod:`claude_migrate.formats.base`), the summary lines, the ``models`` table and the
+``config`` report.
+
+May import ``run`` and every layer below it (``engine``, ``kinds``, ``analysis``, ``bedrock``, ``data``); only
+the CLI imports formats.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from claude_migrate.api import Mode, RunResult
-from claude_migrate.errors import UsageError
-
-Renderer = Callable[[RunResult, Mode], str]
-
-
-@dataclass(frozen=True)
-class OutputFormat:
-    """How to render a run; ``machine`` formats keep standard output for data, so the summary goes to stderr."""
-
-    name: str
-    render: Renderer
-    machine: bool
-
-
-FORMATS: dict[str, OutputFormat] = {}
-
-
-def register(name: str, *, machine: bool) -> Callable[[Renderer], Renderer]:
-    def decorate(render: Renderer) -> Renderer:
-        FORMATS[name] = OutputFormat(name, render, machine)
-        return render
-
-    return decorate
+from claude_migrate.data.errors import UsageError
+from claude_migrate.formats.base import FORMATS, OutputFormat
 
 
 def load_builtin_formats() -> None:
     """Import the modules that register the built-in formats."""
-    from claude_migrate.formats import github, json_formats, markdown, sarif, text  # noqa: F401
+    from claude_migrate.formats import github, json_formats, markdown, sarif, text  # noqa: F401 - they register
 
 
 def get_format(name: str) -> OutputFormat:

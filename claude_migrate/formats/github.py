@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from claude_migrate.api import Mode, RunResult
-from claude_migrate.findings import Finding
-from claude_migrate.formats import register
+from claude_migrate.run.api import Mode, RunResult
+from claude_migrate.data.findings import Finding
+from claude_migrate.formats.base import register
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 

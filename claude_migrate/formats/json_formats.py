@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from claude_migrate.api import Mode, RunResult
-from claude_migrate.formats import register
-from claude_migrate.report import finding_dict
+from claude_migrate.run.api import Mode, RunResult
+from claude_migrate.formats.base import register
+from claude_migrate.formats.report import finding_dict
 
 
 @register("json", machine=True)

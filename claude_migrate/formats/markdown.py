@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from claude_migrate.api import Mode, RunResult
-from claude_migrate.findings import Finding
-from claude_migrate.formats import register
-from claude_migrate.report import finding_location, plural
+from claude_migrate.run.api import Mode, RunResult
+from claude_migrate.data.findings import Finding
+from claude_migrate.formats.base import register
+from claude_migrate.formats.report import finding_location, plural
 
 COLUMNS = ("fixed", "safe fix", "unsafe fix", "needs a human")
 

@@ -9,10 +9,10 @@ from typing import Any
 from urllib.parse import quote
 
 from claude_migrate import __version__
-from claude_migrate.api import Mode, RunResult
-from claude_migrate.findings import Finding, Position
-from claude_migrate.formats import register
-from claude_migrate.ruleset import RuleSpec
+from claude_migrate.run.api import Mode, RunResult
+from claude_migrate.data.findings import Finding, Position
+from claude_migrate.formats.base import register
+from claude_migrate.data.rules import RuleSpec
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from claude_migrate.api import Mode, RunResult
-from claude_migrate.findings import Finding
-from claude_migrate.formats import register
-from claude_migrate.report import finding_line
-from claude_migrate.source import ReadError, physical_lines, read_source
+from claude_migrate.run.api import Mode, RunResult
+from claude_migrate.data.findings import Finding
+from claude_migrate.formats.base import register
+from claude_migrate.formats.report import finding_line
+from claude_migrate.engine.source import ReadError, physical_lines, read_source
 
 FIX_HELP = {
     "safe": "safe fix: `claude-migrate fix` applies it",

@@ -1,14 +1,21 @@
-"""Rule kinds: the only Python per kind of change. Each registers itself by name."""
+"""Rule kinds: the only Python per kind of change, each registered by name, and the model-ID judges that
+notebooks and config files share with the Python kinds.
+
+May import ``analysis``, ``bedrock`` and ``data``; never ``engine``, ``run``, ``formats`` or the CLI. Kinds
+read the rule data from the file context they are given, never from a process-wide load.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from claude_migrate.kinds.base import KIND_REGISTRY, RuleKind, register
 
-__all__ = ["KIND_REGISTRY", "RuleKind", "register", "load_builtin_kinds"]
+__all__ = ["KIND_REGISTRY", "RuleKind", "register", "builtin_kinds"]
 
 
-def load_builtin_kinds() -> None:
-    """Import the modules that register the built-in kinds."""
+def builtin_kinds() -> Mapping[str, type[RuleKind]]:
+    """The registry with the built-in kinds in it: what rule loading is given to check rule files."""
     from claude_migrate.kinds import (  # noqa: F401
         bedrock_availability,
         betas,
@@ -20,3 +27,5 @@ def load_builtin_kinds() -> None:
         thinking,
         tools,
     )
+
+    return KIND_REGISTRY

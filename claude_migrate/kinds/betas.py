@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from functools import partial
 
-from claude_migrate.edits import EditSet, remove_element, remove_entry, with_text
+from claude_migrate.analysis.edits import EditSet, remove_element, remove_entry, with_text
 from claude_migrate.kinds.base import Param, register
 from claude_migrate.kinds.request_kind import RequestKind
-from claude_migrate.requests import BetaFlags, Request
-from claude_migrate.strings import literal_text
-from claude_migrate.values import Entry, MappingView
+from claude_migrate.analysis.requests import BetaFlags, Request
+from claude_migrate.analysis.strings import literal_text
+from claude_migrate.analysis.values import Entry, MappingView
 
 
 def listed(texts: list[str]) -> str:

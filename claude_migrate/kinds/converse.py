@@ -9,9 +9,9 @@ from claude_migrate.kinds.base import Param, register
 from claude_migrate.kinds.param_checks import check_known
 from claude_migrate.kinds.request_keys import MoveRequestKey
 from claude_migrate.kinds.request_kind import RequestKind
-from claude_migrate.loading import load_rule_data
-from claude_migrate.requests import Request
-from claude_migrate.yamlio import YamlMap
+from claude_migrate.analysis.requests import Request
+from claude_migrate.data.yamlio import YamlMap
+from claude_migrate.data.rule_data import RuleData
 
 
 @register("botocore-validation")
@@ -24,9 +24,9 @@ class BotocoreValidation(RequestKind):
     CLAUDE_ONLY = False
 
     @classmethod
-    def check_params(cls, params: YamlMap | None, path: Path) -> dict[str, Any]:
-        result = super().check_params(params, path)
-        surfaces = load_rule_data().surfaces.by_name
+    def check_params(cls, params: YamlMap | None, path: Path, data: RuleData) -> dict[str, Any]:
+        result = super().check_params(params, path, data)
+        surfaces = data.surfaces.by_name
         check_known(params, path, "surfaces", result["surfaces"], surfaces, "surface")
         check_known(params, path, "surfaces", result["surfaces"],
                     (name for name, surface in surfaces.items() if surface.service), "boto3 surface")

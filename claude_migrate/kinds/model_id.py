@@ -1,6 +1,6 @@
 """Rule kinds for model IDs in Python: outdated models, IDs no platform has, Bedrock IDs that need a profile.
 
-The decisions live in :mod:`claude_migrate.id_rules` (shared with notebooks and config files); these
+The decisions live in :mod:`claude_migrate.kinds.model_id_judges` (shared with notebooks and config files); these
 kinds find the ID sites in the syntax tree, work out the Region of each site's client, and turn a
 verdict into a node replacement.
 """
@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
 
-from claude_migrate.id_rules import ID_JUDGES, IdJudge, RegionSource, Verdict, site_region
+from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge, RegionSource, Verdict, site_region
 from claude_migrate.kinds.base import Param, RuleKind, register, weakest
-from claude_migrate.providers import ClientRegions, IdSite, IdSites, Imports
+from claude_migrate.analysis.providers import ClientRegions, IdSite, IdSites, Imports
 
 if TYPE_CHECKING:
-    from claude_migrate.context import FileContext
-    from claude_migrate.ruleset import RuleSpec
+    from claude_migrate.analysis.context import FileContext
+    from claude_migrate.data.rules import RuleSpec
 
 
 class ModelIdKind(RuleKind):

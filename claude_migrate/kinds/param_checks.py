@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from claude_migrate.errors import DataError
-from claude_migrate.yamlio import YamlMap
+from claude_migrate.data.errors import DataError
+from claude_migrate.data.yamlio import YamlMap
 
 
 def check_known(params: YamlMap | None, path: Path, key: str, names: Iterable[str], known: Iterable[str],

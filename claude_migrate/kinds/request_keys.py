@@ -9,16 +9,16 @@ from typing import Any
 
 import libcst as cst
 
-from claude_migrate.edits import EditSet, append_element, can_hold, entry_for, remove_entry, renamed_key, string
-from claude_migrate.errors import DataError
-from claude_migrate.loading import load_rule_data
+from claude_migrate.analysis.edits import EditSet, append_element, can_hold, entry_for, remove_entry, renamed_key, string
+from claude_migrate.data.errors import DataError
 from claude_migrate.kinds.base import Param, register
 from claude_migrate.kinds.param_checks import check_known
 from claude_migrate.kinds.request_kind import RequestKind
-from claude_migrate.requests import Request
-from claude_migrate.surfaces import KeyMove, KeyPath
-from claude_migrate.values import Entry, MappingView
-from claude_migrate.yamlio import YamlMap
+from claude_migrate.analysis.requests import Request
+from claude_migrate.data.surfaces import KeyMove, KeyPath
+from claude_migrate.analysis.values import Entry, MappingView
+from claude_migrate.data.yamlio import YamlMap
+from claude_migrate.data.rule_data import RuleData
 
 _MOVE = re.compile(r"^(?P<surface>[\w-]+):\s*(?P<source>[\w.-]+)\s*->\s*(?P<destination>[\w.-]+)$")
 
@@ -35,8 +35,8 @@ class MoveRequestKey(RequestKind):
     CLAUDE_ONLY = False
 
     @classmethod
-    def check_params(cls, params: YamlMap | None, path: Path) -> dict[str, Any]:
-        result = super().check_params(params, path)
+    def check_params(cls, params: YamlMap | None, path: Path, data: RuleData) -> dict[str, Any]:
+        result = super().check_params(params, path, data)
         moves = []
         for text in result["moves"]:
             match = _MOVE.match(text)
@@ -45,7 +45,7 @@ class MoveRequestKey(RequestKind):
                 raise DataError(path, line, "moves", f"'{text}' is not 'surface: from.key -> to.key'")
             moves.append(KeyMove(match["surface"], tuple(match["source"].split(".")),
                               tuple(match["destination"].split("."))))
-        check_known(params, path, "moves", (move.surface for move in moves), load_rule_data().surfaces.by_name,
+        check_known(params, path, "moves", (move.surface for move in moves), data.surfaces.by_name,
                     "surface")
         result["moves"] = tuple(moves)
         return result

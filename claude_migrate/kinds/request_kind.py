@@ -6,11 +6,11 @@ from typing import Callable, ClassVar
 
 import libcst as cst
 
-from claude_migrate.catalogue import Model
+from claude_migrate.data.catalogue import Model
 from claude_migrate.kinds.base import RuleKind
-from claude_migrate.loading import load_rule_data
-from claude_migrate.requests import Request, Requests
-from claude_migrate.values import Via
+from claude_migrate.analysis.requests import Request, Requests
+from claude_migrate.analysis.values import Via
+from claude_migrate.data.rule_data import RuleData
 
 
 class RequestKind(RuleKind):
@@ -20,9 +20,9 @@ class RequestKind(RuleKind):
     CLAUDE_ONLY: ClassVar[bool] = True
 
     @classmethod
-    def needs_import(cls) -> tuple[str, ...]:
+    def needs_import(cls, data: RuleData) -> tuple[str, ...]:
         """The modules a request's client comes from: a file that imports none of them makes no request."""
-        return load_rule_data().surfaces.import_roots
+        return data.surfaces.import_roots
 
     def leave_Module(self, original_node: cst.Module) -> None:
         for request in self.ctx.provider(Requests).all():

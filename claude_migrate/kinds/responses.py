@@ -9,14 +9,14 @@ import libcst as cst
 
 from claude_migrate.kinds.base import Param, RuleKind, register
 from claude_migrate.kinds.request_kind import TargetKind
-from claude_migrate.providers import Imports
-from claude_migrate.requests import Request
-from claude_migrate.strings import literal_text
-from claude_migrate.values import Entry, MappingView
+from claude_migrate.analysis.providers import Imports
+from claude_migrate.analysis.requests import Request
+from claude_migrate.analysis.strings import literal_text
+from claude_migrate.analysis.values import Entry, MappingView
 
 if TYPE_CHECKING:
-    from claude_migrate.context import FileContext
-    from claude_migrate.ruleset import RuleSpec
+    from claude_migrate.analysis.context import FileContext
+    from claude_migrate.data.rules import RuleSpec
 
 LITERAL_TYPES = frozenset({"typing.Literal", "typing_extensions.Literal"})
 

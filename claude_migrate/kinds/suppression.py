@@ -1,4 +1,4 @@
-"""The kind of the unused-suppression rule: its findings come from :mod:`claude_migrate.suppressions`."""
+"""The kind of the unused-suppression rule: its findings come from :mod:`claude_migrate.engine.suppressions`."""
 
 from __future__ import annotations
 

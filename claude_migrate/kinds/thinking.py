@@ -7,8 +7,8 @@ from typing import Any
 
 from claude_migrate.kinds.base import Param, register
 from claude_migrate.kinds.request_kind import RequestKind, TargetKind
-from claude_migrate.requests import BetaFlags, FieldHit, Request
-from claude_migrate.values import UNKNOWN, Entry, MappingView
+from claude_migrate.analysis.requests import BetaFlags, FieldHit, Request
+from claude_migrate.analysis.values import UNKNOWN, Entry, MappingView
 
 THINKING_ON = ("enabled", "adaptive")
 

@@ -9,22 +9,22 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
-from claude_migrate.bindings import Bindings, Scope
-from claude_migrate.edits import EditSet, with_text
-from claude_migrate.errors import DataError
+from claude_migrate.analysis.bindings import Bindings, Scope
+from claude_migrate.analysis.edits import EditSet, with_text
+from claude_migrate.data.errors import DataError
 from claude_migrate.kinds.base import Param, RuleKind, register
 from claude_migrate.kinds.param_checks import check_known
-from claude_migrate.loading import load_rule_data
-from claude_migrate.providers import Imports
-from claude_migrate.requests import Requests, RunsOn
-from claude_migrate.strings import literal_text
-from claude_migrate.tool_types import ToolType
-from claude_migrate.values import Entry, MappingView, Reached
-from claude_migrate.yamlio import YamlMap
+from claude_migrate.analysis.providers import Imports
+from claude_migrate.analysis.requests import Requests, RunsOn
+from claude_migrate.analysis.strings import literal_text
+from claude_migrate.data.tool_types import ToolType
+from claude_migrate.analysis.values import Entry, MappingView, Reached
+from claude_migrate.data.yamlio import YamlMap
+from claude_migrate.data.rule_data import RuleData
 
 if TYPE_CHECKING:
-    from claude_migrate.context import FileContext
-    from claude_migrate.ruleset import RuleSpec
+    from claude_migrate.analysis.context import FileContext
+    from claude_migrate.data.rules import RuleSpec
 
 FAMILY = Param("str", required=True, choices=("text_editor", "bash", "computer"))
 
@@ -35,10 +35,10 @@ class ToolKind(RuleKind):
     REQUIRES = (Requests,)
 
     @classmethod
-    def check_params(cls, params: YamlMap | None, path: Path) -> dict[str, Any]:
-        result = super().check_params(params, path)
+    def check_params(cls, params: YamlMap | None, path: Path, data: RuleData) -> dict[str, Any]:
+        result = super().check_params(params, path, data)
         if "from_types" in result:
-            check_known(params, path, "from_types", result["from_types"], load_rule_data().tools.by_type,
+            check_known(params, path, "from_types", result["from_types"], data.tools.by_type,
                         "tool type")
         return result
 
@@ -161,15 +161,15 @@ class TypedToolParam(ToolKind):
     MESSAGE_FIELDS = frozenset({"name", "type", "new_type", "model"})
 
     @classmethod
-    def check_params(cls, params: YamlMap | None, path: Path) -> dict[str, Any]:
-        result = super().check_params(params, path)
+    def check_params(cls, params: YamlMap | None, path: Path, data: RuleData) -> dict[str, Any]:
+        result = super().check_params(params, path, data)
         classes = {}
         for text in result["classes"]:
             if (match := _CLASS.match(text)) is None:
                 line = params.line_of("classes") if params is not None else None
                 raise DataError(path, line, "classes", f"'{text}' is not 'ClassName: tool_type'")
             classes[match["cls"]] = match["type"]
-        check_known(params, path, "classes", classes.values(), load_rule_data().tools.by_type, "tool type")
+        check_known(params, path, "classes", classes.values(), data.tools.by_type, "tool type")
         result["classes"] = classes
         return result
 

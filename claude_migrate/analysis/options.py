@@ -1,0 +1,23 @@
+"""The settings of a run that change what rules report or write; free of libcst, as the hook's path must be."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from claude_migrate.data.targets import Target
+
+if TYPE_CHECKING:
+    from claude_migrate.bedrock.snapshot import BedrockSnapshot
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The settings that change what rules report or write."""
+
+    target: Target
+    as_of: datetime.date
+    bedrock_region: str | None = None
+    bedrock_profile_prefix: str | None = None
+    bedrock: BedrockSnapshot | None = None  # Amazon Bedrock's answer for one Region (--bedrock-live/-snapshot)

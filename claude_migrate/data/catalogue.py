@@ -1,0 +1,261 @@
+"""The model catalogue: every Claude model, its IDs per platform, limits and lifecycle, read from YAML."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from claude_migrate.data.errors import DataError
+from claude_migrate.data.yamlio import Fields, YamlMap, load_yaml
+
+TIERS = ("haiku", "sonnet", "opus")
+PROFILE_PREFIXES = ("global", "us", "eu", "apac", "jp", "au", "us-gov")
+THINKING_MODES = ("none", "enabled", "enabled-deprecated", "adaptive-only")
+
+
+class Platform(str, Enum):
+    FIRST_PARTY = "first_party"
+    BEDROCK = "bedrock"
+    VERTEX = "vertex"
+
+    @property
+    def label(self) -> str:
+        return {"first_party": "the Anthropic API", "bedrock": "Amazon Bedrock", "vertex": "Vertex AI"}[self.value]
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """Dates a platform announced; ``confirmed`` is false when only third parties report them."""
+
+    deprecated: datetime.date | None = None
+    retired: datetime.date | None = None
+    note: str = ""
+    confirmed: bool = True
+
+    def state(self, as_of: datetime.date) -> str:
+        if self.retired and self.retired <= as_of:
+            return "retired"
+        if (self.deprecated and self.deprecated <= as_of) or self.retired:
+            return "deprecated"
+        return "active"
+
+
+@dataclass(frozen=True)
+class Model:
+    key: str
+    name: str
+    tier: str
+    generation: tuple[int, ...]
+    legacy: bool
+    first_party_id: str | None
+    first_party_aliases: tuple[str, ...]
+    bedrock_id: str | None
+    bedrock_other_ids: tuple[str, ...]
+    profiles: tuple[str, ...]
+    profiles_unconfirmed: tuple[str, ...]
+    needs_profile: bool
+    vertex_id: str | None
+    max_output_tokens: int | None
+    context_window: int | None
+    thinking: str
+    temperature_with_top_p: str
+    text_editor: tuple[str, ...]
+    prefill: bool
+    unconfirmed: tuple[str, ...]
+    sources: tuple[str, ...]
+    lifecycles: dict[Platform, Lifecycle] = field(default_factory=dict)
+
+    @property
+    def generation_label(self) -> str:
+        return ".".join(str(part) for part in self.generation)
+
+    def id_for(self, platform: Platform, variant: str = "dated") -> str | None:
+        """The ID to write on a platform; ``alias`` prefers the moving alias where one exists."""
+        if platform is Platform.FIRST_PARTY:
+            if variant == "alias" and self.first_party_aliases:
+                return self.first_party_aliases[0]
+            return self.first_party_id
+        if platform is Platform.BEDROCK:
+            return self.bedrock_id
+        return self.vertex_id
+
+    def lifecycle(self, platform: Platform) -> Lifecycle:
+        return self.lifecycles.get(platform, Lifecycle())
+
+
+@dataclass(frozen=True)
+class KnownId:
+    """One spelling of a model ID: which model, on which platform, and whether it is the dated ID."""
+
+    text: str
+    model: Model
+    platform: Platform
+    variant: str  # "dated", "alias" or "other"
+
+
+@dataclass(frozen=True)
+class InvalidId:
+    text: str
+    means: Model
+    platform: Platform
+    why: str
+    sources: tuple[str, ...]
+
+
+@dataclass
+class Catalogue:
+    path: Path
+    models: dict[str, Model]
+    ids: dict[str, KnownId]
+    invalid_ids: dict[str, InvalidId]
+    later_ids: frozenset[str]
+    sources: dict[str, str]
+
+    def source_urls(self, keys: tuple[str, ...]) -> list[str]:
+        return [self.sources[key] for key in keys]
+
+
+def parse_generation(text: str, fields: Fields, key: str = "generation") -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in text.split("."))
+    except ValueError:
+        raise fields.error(key, f"'{text}' is not a version like \"3.5\"") from None
+
+
+def _lifecycle(block: YamlMap | None, where: str) -> Lifecycle | None:
+    if block is None:
+        return None
+    fields = Fields(block, where, allowed={"deprecated", "retired", "note", "confirmed"})
+    return Lifecycle(
+        deprecated=fields.date("deprecated"),
+        retired=fields.date("retired"),
+        note=fields.str("note", default=""),
+        confirmed=fields.bool("confirmed", default=True),
+    )
+
+
+def _check_sources(fields: Fields, keys: list[str], sources: dict[str, str]) -> tuple[str, ...]:
+    for key in keys:
+        if key not in sources:
+            raise fields.error("sources", f"unknown source key '{key}' (define it under the top-level 'sources')")
+    return tuple(keys)
+
+
+def _model(key: str, raw: YamlMap, sources: dict[str, str]) -> Model:
+    fields = Fields(raw, f"model {key}", allowed={
+        "name", "tier", "generation", "legacy", "first_party", "bedrock", "vertex", "max_output_tokens",
+        "context_window", "thinking", "temperature_with_top_p", "text_editor", "prefill", "unconfirmed", "sources",
+    })
+    lifecycles: dict[Platform, Lifecycle] = {}
+    first_party_id: str | None = None
+    aliases: tuple[str, ...] = ()
+    if (block := fields.mapping("first_party")) is not None:
+        fp = Fields(block, f"model {key} first_party", allowed={"id", "aliases", "lifecycle"})
+        first_party_id, aliases = fp.str("id", required=True), tuple(fp.str_list("aliases"))
+        if (life := _lifecycle(fp.mapping("lifecycle"), f"model {key} first_party lifecycle")) is not None:
+            lifecycles[Platform.FIRST_PARTY] = life
+    bedrock_id: str | None = None
+    other_ids: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()
+    unconfirmed_profiles: tuple[str, ...] = ()
+    needs_profile = False
+    if (block := fields.mapping("bedrock")) is not None:
+        br = Fields(block, f"model {key} bedrock", allowed={
+            "id", "other_ids", "profiles", "profiles_unconfirmed", "needs_profile", "lifecycle"})
+        bedrock_id = br.str("id", required=True)
+        other_ids = tuple(br.str_list("other_ids"))
+        profiles = tuple(br.str_list("profiles", choices=PROFILE_PREFIXES))
+        unconfirmed_profiles = tuple(br.str_list("profiles_unconfirmed", choices=PROFILE_PREFIXES))
+        needs_profile = br.bool("needs_profile", default=False)
+        if (life := _lifecycle(br.mapping("lifecycle"), f"model {key} bedrock lifecycle")) is not None:
+            lifecycles[Platform.BEDROCK] = life
+    vertex_id = None
+    if (block := fields.mapping("vertex")) is not None:
+        vx = Fields(block, f"model {key} vertex", allowed={"id", "lifecycle"})
+        vertex_id = vx.str("id", required=True)
+        if (life := _lifecycle(vx.mapping("lifecycle"), f"model {key} vertex lifecycle")) is not None:
+            lifecycles[Platform.VERTEX] = life
+    return Model(
+        key=key,
+        name=fields.str("name", required=True),
+        tier=fields.str("tier", required=True, choices=TIERS),
+        generation=parse_generation(fields.str("generation", required=True), fields),
+        legacy=fields.bool("legacy", default=False),
+        first_party_id=first_party_id,
+        first_party_aliases=aliases,
+        bedrock_id=bedrock_id,
+        bedrock_other_ids=other_ids,
+        profiles=profiles,
+        profiles_unconfirmed=unconfirmed_profiles,
+        needs_profile=needs_profile,
+        vertex_id=vertex_id,
+        max_output_tokens=fields.int("max_output_tokens"),
+        context_window=fields.int("context_window"),
+        thinking=fields.str("thinking", default="none", choices=THINKING_MODES),
+        temperature_with_top_p=fields.str("temperature_with_top_p", default="allowed",
+                                          choices=("allowed", "rejected")),
+        text_editor=tuple(fields.str_list("text_editor")),
+        prefill=fields.bool("prefill", default=True),
+        unconfirmed=tuple(fields.str_list("unconfirmed")),
+        sources=_check_sources(fields, fields.str_list("sources", required=True), sources),
+        lifecycles=lifecycles,
+    )
+
+
+def _add_id(ids: dict[str, KnownId], block: YamlMap, key: str, known: KnownId) -> None:
+    """Register one spelling; ``block[key]`` is where the YAML lists it, for the error."""
+    if known.text in ids:
+        other = ids[known.text].model.key
+        if other == known.model.key:
+            return  # 4.6+ models use one string on several platforms; the first-party reading serves all
+        raise block.error(key, f"ID '{known.text}' of model {known.model.key} is already listed for model {other}")
+    ids[known.text] = known
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    raw = load_yaml(path)
+    top = Fields(raw, "catalogue", path=path, allowed={"schema", "sources", "models", "invalid_ids", "later_ids"})
+    if top.int("schema", required=True) != 1:
+        raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
+    sources_map = top.mapping("sources", required=True)
+    sources = {str(k): v for k, v in sources_map.items()}
+    for key, value in sources.items():
+        if not isinstance(value, str):
+            raise sources_map.error(key, "a source must be a string (URL or reference)")
+    models_map = top.mapping("models", required=True)
+    models: dict[str, Model] = {}
+    ids: dict[str, KnownId] = {}
+    for key, entry in models_map.items():
+        model = _model(key, entry, sources)
+        models[key] = model
+        for text, platform, variant, key in [
+            (model.first_party_id, Platform.FIRST_PARTY, "dated", "id"),
+            *((alias, Platform.FIRST_PARTY, "alias", "aliases") for alias in model.first_party_aliases),
+            (model.bedrock_id, Platform.BEDROCK, "dated", "id"),
+            *((other, Platform.BEDROCK, "other", "other_ids") for other in model.bedrock_other_ids),
+            (model.vertex_id, Platform.VERTEX, "dated", "id"),
+        ]:
+            if text:
+                _add_id(ids, entry[platform.value], key, KnownId(text, model, platform, variant))
+    invalid: dict[str, InvalidId] = {}
+    for index, item in enumerate(top.any("invalid_ids") or []):
+        fields = Fields(item, f"invalid_ids item {index + 1}", path=path,
+                        allowed={"id", "means", "platform", "why", "sources"})
+        text, means = fields.str("id", required=True), fields.str("means", required=True)
+        if means not in models:
+            raise fields.error("means", f"unknown model key '{means}'")
+        if text in ids:
+            raise fields.error("id", f"'{text}' is a valid ID of model {ids[text].model.key}")
+        invalid[text] = InvalidId(
+            text=text,
+            means=models[means],
+            platform=Platform(fields.str("platform", required=True, choices=tuple(p.value for p in Platform))),
+            why=fields.str("why", required=True),
+            sources=_check_sources(fields, fields.str_list("sources", required=True), sources),
+        )
+    later = frozenset(top.str_list("later_ids"))
+    if not models:
+        raise DataError(path, None, "models", "the catalogue lists no models")
+    return Catalogue(path=path, models=models, ids=ids, invalid_ids=invalid, later_ids=later, sources=sources)

@@ -1,0 +1,61 @@
+"""Find and load the rule data and rule files: the bundled ones and those of the configured extra folders."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from claude_migrate.data.catalogue import load_catalogue
+from claude_migrate.data.model_ids import IdMatcher
+from claude_migrate.data.rule_data import RuleData
+from claude_migrate.data.rules import KindSchema, RuleSpec, load_rules
+from claude_migrate.data.surfaces import load_surfaces
+from claude_migrate.data.targets import load_region_prefixes, load_targets
+from claude_migrate.data.tool_types import load_tool_types
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """One load of the rule folders: the shared data and every rule, in code order."""
+
+    data: RuleData
+    rules: tuple[RuleSpec, ...]
+
+
+def rules_dir() -> Path:
+    """``claude_migrate/_rules`` in an installed wheel, the repository's ``rules/`` in a checkout."""
+    package = Path(__file__).resolve().parent.parent
+    bundled = package / "_rules"
+    return bundled if bundled.is_dir() else package.parent / "rules"
+
+
+def load_rule_data(base: Path | None = None) -> RuleData:
+    folder = (base or rules_dir()) / "catalogue"
+    catalogue = load_catalogue(folder / "models.yaml")
+    return RuleData(
+        catalogue=catalogue,
+        targets=load_targets(folder / "targets.yaml", catalogue),
+        regions=load_region_prefixes(folder / "bedrock-regions.yaml"),
+        matcher=IdMatcher(catalogue),
+        surfaces=load_surfaces(folder / "surfaces.yaml"),
+        tools=load_tool_types(folder / "tools.yaml", catalogue),
+    )
+
+
+def rule_files(extra_dirs: tuple[Path, ...] = ()) -> list[Path]:
+    files = sorted(rules_dir().glob("*.yaml"))
+    for folder in extra_dirs:
+        files.extend(sorted(folder.glob("*.yaml")))
+    return files
+
+
+def data_files() -> list[Path]:
+    """The files the rule data is read from (the key of a cached load covers them)."""
+    return sorted((rules_dir() / "catalogue").glob("*.yaml"))
+
+
+def load(kinds: Mapping[str, KindSchema], extra_dirs: tuple[Path, ...] = ()) -> RuleSet:
+    """The bundled data and every rule file's rules, each checked against the kind it names in ``kinds``."""
+    data = load_rule_data()
+    return RuleSet(data, tuple(load_rules(rule_files(extra_dirs), kinds, data)))

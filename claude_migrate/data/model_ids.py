@@ -1,0 +1,101 @@
+"""Find model IDs inside the text of a string: every platform form, with the context around each one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from claude_migrate.data.catalogue import PROFILE_PREFIXES, Catalogue, InvalidId, KnownId
+
+_ARN = re.compile(
+    r"arn:aws[\w-]*:bedrock:(?P<region>[\w-]*):(?P<account>\d*):"
+    r"(?P<resource>foundation-model|inference-profile|application-inference-profile|provisioned-model)/$"
+)
+
+
+@dataclass(frozen=True)
+class IdHit:
+    """One model ID found at ``start:end`` of a string value (the span includes a profile prefix)."""
+
+    start: int
+    end: int
+    text: str
+    known: KnownId | None
+    invalid: InvalidId | None
+    prefix: str | None  # the cross-Region prefix written before a Bedrock ID, without the dot
+    dynamic_prefix: bool  # an f-string placeholder stands right before ".<id>"
+    arn_resource: str | None
+    arn_account: str | None
+    arn_region: str | None
+
+    @property
+    def bare_id(self) -> str:
+        return self.known.text if self.known else self.invalid.text  # type: ignore[union-attr]
+
+
+def _common_part(spellings: list[str]) -> str:
+    """The longest text every spelling contains ("claude" for the bundled catalogue), or "" if none."""
+    shortest = min(spellings, key=len)
+    for size in range(len(shortest), 2, -1):
+        for start in range(len(shortest) - size + 1):
+            part = shortest[start:start + size]
+            if all(part in spelling for spelling in spellings):
+                return part
+    return ""
+
+
+class IdMatcher:
+    """A compiled search for every ID in the catalogue (valid and known-invalid), longest first."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        spellings = sorted({*catalogue.ids, *catalogue.invalid_ids}, key=len, reverse=True)
+        alternation = "|".join(re.escape(text) for text in spellings)
+        prefixes = "|".join(re.escape(p) for p in sorted(PROFILE_PREFIXES, key=len, reverse=True))
+        self.pattern = re.compile(
+            rf"(?<![\w@.\-])(?:(?P<prefix>{prefixes})\.)?(?P<id>{alternation})(?![\w.@\-]|:\d)"
+        )
+        self.dotted_start = re.compile(rf"^\.(?P<id>{alternation})(?![\w.@\-]|:\d)")
+        self.anchor = _common_part(spellings)
+        self.anchored = [(spelling, spelling.index(self.anchor)) for spelling in spellings]
+
+    def spellings_in(self, text: str) -> set[str]:
+        """Every ID spelling that occurs anywhere in ``text`` (a whole file), whatever surrounds it. The
+        search starts from each occurrence of the part all IDs share ("claude-"), so a 4 MB file that
+        mentions Claude ten times costs milliseconds, where the full pattern would take most of a second."""
+        if not self.anchor:  # "".index("") is 0 for every spelling: search for each one
+            return {spelling for spelling, _ in self.anchored if spelling in text}
+        found: set[str] = set()
+        at = text.find(self.anchor)
+        while at != -1:
+            found.update(spelling for spelling, offset in self.anchored
+                         if at >= offset and text.startswith(spelling, at - offset))
+            at = text.find(self.anchor, at + 1)
+        return found
+
+    def find(self, value: str, *, after_placeholder: bool = False) -> list[IdHit]:
+        """All IDs in ``value``; ``after_placeholder`` means an f-string field stands right before it."""
+        hits = []
+        if after_placeholder and (lead := self.dotted_start.match(value)):
+            hits.append(self._hit(value, lead.start(), lead.end(), lead.group("id"), None, dynamic=True))
+        for match in self.pattern.finditer(value):
+            if hits and match.start() < hits[-1].end:
+                continue
+            hits.append(self._hit(value, match.start(), match.end(), match.group("id"), match.group("prefix"),
+                                  dynamic=False))
+        return hits
+
+    def _hit(self, value: str, start: int, end: int, text: str, prefix: str | None, *, dynamic: bool) -> IdHit:
+        known = self.catalogue.ids.get(text)
+        invalid = self.catalogue.invalid_ids.get(text)
+        if known is not None and prefix is not None and known.platform.value != "bedrock":
+            # "us.claude-..." is not a profile ID; report only the first-party ID after the dot.
+            start, prefix = start + len(prefix) + 1, None
+        arn = _ARN.search(value[:start])
+        return IdHit(
+            start=start, end=end, text=value[start:end], known=known, invalid=invalid, prefix=prefix,
+            dynamic_prefix=dynamic,
+            arn_resource=arn.group("resource") if arn else None,
+            arn_account=(arn.group("account") or None) if arn else None,
+            arn_region=(arn.group("region") or None) if arn else None,
+        )

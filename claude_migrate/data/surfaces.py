@@ -1,0 +1,98 @@
+"""The request surfaces (SDK methods, boto3 operations, framework constructors) and where each logical field
+lives on each of them, read from ``rules/catalogue/surfaces.yaml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from claude_migrate.data.yamlio import Fields, load_yaml
+
+LOGICAL_FIELDS = ("model", "max_tokens", "thinking", "tools", "betas", "temperature", "top_p", "top_k",
+                  "tool_choice", "messages")
+KeyPath = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KeyMove:
+    """A key that belongs elsewhere in the requests of one surface (a ``move-request-key`` rule's parameter).
+    Here, not next to its rule kind: rule parameters are pickled, and unpickling must not import libcst."""
+
+    surface: str
+    source: KeyPath
+    destination: KeyPath
+
+
+@dataclass(frozen=True)
+class Surface:
+    """One way of making a request, and the places (dotted key paths) each logical field may be written."""
+
+    name: str
+    label: str
+    clients: tuple[str, ...]
+    service: str | None
+    methods: tuple[KeyPath, ...]
+    constructors: tuple[str, ...]
+    fields: dict[str, tuple[KeyPath, ...]]
+    sources: tuple[str, ...]
+
+    def paths(self, field: str) -> tuple[KeyPath, ...]:
+        return self.fields.get(field, ())
+
+
+@dataclass(frozen=True)
+class Surfaces:
+    by_name: dict[str, Surface]
+    sources: dict[str, str]
+
+    @property
+    def method_surfaces(self) -> list[Surface]:
+        return [s for s in self.by_name.values() if s.methods]
+
+    def constructor(self, qualified: str) -> Surface | None:
+        return next((s for s in self.by_name.values() if qualified in s.constructors), None)
+
+    @property
+    def import_roots(self) -> tuple[str, ...]:
+        """The top-level modules of every client and constructor (``anthropic``, ``boto3``, ...): a request is
+        recognised only through an import of one of them."""
+        return tuple(sorted({name.split(".")[0] for surface in self.by_name.values()
+                             for name in (*surface.clients, *surface.constructors)}))
+
+
+def _dotted(text: str) -> KeyPath:
+    return tuple(text.split("."))
+
+
+def load_surfaces(path: Path) -> Surfaces:
+    raw = load_yaml(path)
+    top = Fields(raw, "surfaces file", path=path, allowed={"schema", "sources", "surfaces"})
+    if top.int("schema", required=True) != 1:
+        raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
+    sources = {str(key): str(value) for key, value in top.mapping("sources", required=True).items()}
+    by_name: dict[str, Surface] = {}
+    for name, entry in top.mapping("surfaces", required=True).items():
+        fields = Fields(entry, f"surface {name}", allowed={
+            "label", "clients", "service", "methods", "constructors", "fields", "sources"})
+        clients, methods = fields.str_list("clients"), fields.str_list("methods")
+        constructors = fields.str_list("constructors")
+        if bool(clients) != bool(methods) or bool(methods) == bool(constructors):
+            raise fields.error("methods", "give either clients with methods, or constructors")
+        field_map = fields.mapping("fields", required=True)
+        field_fields = Fields(field_map, f"fields of surface {name}", allowed=set(LOGICAL_FIELDS))
+        paths = {key: tuple(_dotted(p) for p in field_fields.str_list(key)) for key in field_map}
+        source_keys = fields.str_list("sources", required=True)
+        for key in source_keys:
+            if key not in sources:
+                raise fields.error("sources", f"unknown source key '{key}' (define it under the top-level 'sources')")
+        by_name[name] = Surface(
+            name=name,
+            label=fields.str("label", required=True),
+            clients=tuple(clients),
+            service=fields.str("service"),
+            methods=tuple(_dotted(m) for m in methods),
+            constructors=tuple(constructors),
+            fields=paths,
+            sources=tuple(source_keys),
+        )
+    return Surfaces(by_name, sources)

@@ -1,0 +1,109 @@
+"""Migration targets (which model replaces each tier) and the Bedrock Region to profile-prefix map."""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+from dataclasses import dataclass
+from pathlib import Path
+
+from claude_migrate.data.catalogue import PROFILE_PREFIXES, TIERS, Catalogue, Model, Platform
+from claude_migrate.data.errors import UsageError
+from claude_migrate.data.yamlio import Fields, load_yaml
+
+FIX_SAFETIES = ("safe", "unsafe", "manual")
+
+
+@dataclass(frozen=True)
+class Replacement:
+    model: Model
+    fix: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    description: str
+    replace: dict[str, Replacement]
+
+    def replacement_for(self, model: Model) -> Replacement | None:
+        """The replacement when ``model`` is older than this target's model of the same tier."""
+        replacement = self.replace.get(model.tier)
+        if replacement is None or model.generation >= replacement.model.generation:
+            return None
+        return replacement
+
+
+@dataclass(frozen=True)
+class Targets:
+    default: str
+    by_name: dict[str, Target]
+
+    def get(self, name: str | None) -> Target:
+        chosen = name or self.default
+        if chosen not in self.by_name:
+            raise UsageError(f"unknown target '{chosen}' (known targets: {', '.join(self.by_name)})")
+        return self.by_name[chosen]
+
+    def live(self, as_of: datetime.date) -> list[str]:
+        """Targets none of whose models is deprecated or retired on any platform as of the date."""
+        return [
+            name for name, target in self.by_name.items()
+            if all(r.model.lifecycle(p).state(as_of) == "active" for r in target.replace.values() for p in Platform)
+        ]
+
+
+def load_targets(path: Path, catalogue: Catalogue) -> Targets:
+    raw = load_yaml(path)
+    top = Fields(raw, "targets file", path=path, allowed={"schema", "default", "targets"})
+    if top.int("schema", required=True) != 1:
+        raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
+    by_name: dict[str, Target] = {}
+    for name, entry in top.mapping("targets", required=True).items():
+        fields = Fields(entry, f"target {name}", allowed={"description", "replace"})
+        replace_map = fields.mapping("replace", required=True)
+        replace: dict[str, Replacement] = {}
+        for tier, spec in replace_map.items():
+            if tier not in TIERS:
+                raise replace_map.error(tier, f"unknown tier (tiers: {', '.join(TIERS)})")
+            tier_fields = Fields(spec, f"target {name} tier {tier}", allowed={"model", "fix", "why"})
+            key = tier_fields.str("model", required=True)
+            if key not in catalogue.models:
+                raise tier_fields.error("model", f"unknown model '{key}' (not in {catalogue.path.name})")
+            replace[tier] = Replacement(
+                model=catalogue.models[key],
+                fix=tier_fields.str("fix", default="safe", choices=FIX_SAFETIES),
+                why=tier_fields.str("why", default=""),
+            )
+        by_name[name] = Target(name=name, description=fields.str("description", default=""), replace=replace)
+    default = top.str("default", required=True)
+    if default not in by_name:
+        raise top.error("default", f"unknown target '{default}'")
+    return Targets(default=default, by_name=by_name)
+
+
+@dataclass(frozen=True)
+class RegionPrefixes:
+    """Ordered (glob, prefixes) pairs: the first glob matching a Region wins."""
+
+    entries: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def for_region(self, region: str) -> tuple[str, ...]:
+        for pattern, prefixes in self.entries:
+            if fnmatch.fnmatchcase(region, pattern):
+                return prefixes
+        return ()
+
+
+def load_region_prefixes(path: Path) -> RegionPrefixes:
+    raw = load_yaml(path)
+    top = Fields(raw, "bedrock regions file", path=path, allowed={"schema", "sources", "regions"})
+    if top.int("schema", required=True) != 1:
+        raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
+    entries = []
+    for index, item in enumerate(top.any("regions") or []):
+        fields = Fields(item, f"regions item {index + 1}", path=path, allowed={"match", "prefixes"})
+        entries.append((fields.str("match", required=True),
+                        tuple(fields.str_list("prefixes", required=True, choices=PROFILE_PREFIXES))))
+    return RegionPrefixes(tuple(entries))

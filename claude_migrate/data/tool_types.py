@@ -1,0 +1,62 @@
+"""Anthropic-defined tool versions (text editor, bash, computer): required name, beta flag and the models that
+accept each, read from ``rules/catalogue/tools.yaml`` and the ``text_editor`` field of the model catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from claude_migrate.data.catalogue import Catalogue, Model
+from claude_migrate.data.yamlio import Fields, load_yaml
+
+
+@dataclass(frozen=True)
+class ToolType:
+    type: str
+    family: str
+    name: str
+    beta: str | None
+    models: tuple[str, ...]
+    sources: tuple[str, ...]
+
+    def accepted_by(self, model: Model) -> bool:
+        return self.type in model.text_editor or model.key in self.models
+
+
+@dataclass(frozen=True)
+class ToolTypes:
+    by_type: dict[str, ToolType]  # oldest first within a family
+
+    def newest(self, family: str, models: list[Model]) -> ToolType | None:
+        """The newest type of ``family`` that every one of ``models`` accepts."""
+        accepted = [t for t in self.by_type.values()
+                    if t.family == family and models and all(t.accepted_by(m) for m in models)]
+        return accepted[-1] if accepted else None
+
+
+def load_tool_types(path: Path, catalogue: Catalogue) -> ToolTypes:
+    raw = load_yaml(path)
+    top = Fields(raw, "tools file", path=path, allowed={"schema", "sources", "types"})
+    if top.int("schema", required=True) != 1:
+        raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
+    sources = top.mapping("sources", required=True)
+    by_type: dict[str, ToolType] = {}
+    for type_name, entry in top.mapping("types", required=True).items():
+        fields = Fields(entry, f"tool type {type_name}", allowed={"family", "name", "beta", "models", "sources"})
+        models = fields.str_list("models")
+        for key in models:
+            if key not in catalogue.models:
+                raise fields.error("models", f"unknown model '{key}' (not in {catalogue.path.name})")
+        source_keys = fields.str_list("sources", required=True)
+        for key in source_keys:
+            if key not in sources:
+                raise fields.error("sources", f"unknown source key '{key}' (define it under the top-level 'sources')")
+        by_type[type_name] = ToolType(type_name, fields.str("family", required=True, choices=(
+            "text_editor", "bash", "computer")), fields.str("name", required=True), fields.str("beta"),
+            tuple(models), tuple(source_keys))
+    for model in catalogue.models.values():
+        for type_name in model.text_editor:
+            if type_name not in by_type:
+                raise top.error("types", f"{catalogue.path.name} lists {type_name} for model {model.key}; "
+                                         f"describe it here")
+    return ToolTypes(by_type)

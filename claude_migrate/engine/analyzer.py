@@ -1,0 +1,242 @@
+"""Analyse one Python source text with all selected rules in one libcst pass, and apply fixes to a fixed point."""
+
+from __future__ import annotations
+
+import ast
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import libcst as cst
+from libcst._nodes.internal import CodegenState  # the public code_for_node cannot take an indentation
+from libcst.metadata import MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
+
+from claude_migrate.engine import native_parse
+from claude_migrate.data.rule_data import RuleData
+from claude_migrate.analysis.context import FileContext
+from claude_migrate.analysis.options import RunOptions
+from claude_migrate.analysis.edits import Substitute
+from claude_migrate.data.findings import MAX_FIX_PASSES, Edit, Finding, Fix, FixOutcome, Position, choose_fixes
+from claude_migrate.kinds import KIND_REGISTRY
+from claude_migrate.kinds.base import Provider, RawFinding
+from claude_migrate.data.rules import RuleSpec
+from claude_migrate.engine.source import FixedPointError, SourceError, physical_lines
+from claude_migrate.engine.suppressions import apply_suppressions
+
+TOO_DEEP = "nesting too deep to parse"
+MAX_PARSE_CHARS = 4_000_000  # libcst needs about 250 bytes of memory per character: 20 MB of source took 5 GB
+
+
+@dataclass
+class Analysis:
+    findings: list[Finding]
+    raw: list[RawFinding]
+    ranges: dict[int, tuple[Position, Position]]
+
+
+def parse(text: str) -> cst.Module:
+    _python_parses(text)
+    return _parse_cst(text)
+
+
+def _parse_cst(text: str) -> cst.Module:
+    try:
+        return native_parse.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        raise SourceError(_syntax_message(text, exc)) from None
+    except RecursionError:
+        raise SourceError(TOO_DEEP) from None
+
+
+def _syntax_message(text: str, exc: cst.ParserSyntaxError) -> str:
+    """Python's own wording of the syntax error where it has one; libcst's otherwise."""
+    try:
+        ast.parse(text)
+    except SyntaxError as error:
+        return f"syntax error at line {error.lineno}, column {error.offset}: {error.msg}"
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return f"cannot parse at line {exc.raw_line}, column {exc.raw_column + 1}: {exc.message}"
+
+
+def _python_parses(text: str) -> bool:
+    """Whether the running Python parses ``text``. Texts too large to parse, and nesting that CPython finds too
+    deep, are refused outright: libcst's native parser crashed or ran for minutes on such nesting."""
+    if len(text) > MAX_PARSE_CHARS:
+        raise SourceError(f"too large to analyse ({len(text):,} characters; the limit is {MAX_PARSE_CHARS:,})")
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        if exc.msg == "too many nested parentheses":
+            raise SourceError(TOO_DEEP) from None
+        return False
+    except ValueError:
+        return False
+    except (RecursionError, MemoryError):
+        raise SourceError(TOO_DEEP) from None
+    return True
+
+
+class _EditMaker:
+    """Turns a node replacement into the text edit it makes, for JSON and SARIF. The range covers all the code
+    libcst writes for the old node (its parentheses, which the reported position leaves out, and for other nodes
+    whatever else they own), and the new code is written at the old node's indentation: a dict or call that spans
+    lines indents its continuation lines by its block's indentation, which ``code_for_node`` omits.
+
+    The common case costs nothing more than the reported positions: the old node's code is the text of its
+    range, and the new code does not depend on indentation. Other edits take the exact way, which walks and
+    writes the whole module once more."""
+
+    def __init__(self, wrapper: MetadataWrapper, module: cst.Module, text: str, raws: list[RawFinding],
+                 span: Callable[[cst.CSTNode], tuple[Position, Position]]) -> None:
+        self.wrapper = wrapper
+        self.module = module
+        self.text = text
+        self.raws = raws
+        self.span = span
+
+    @cached_property
+    def indents(self) -> dict[int, tuple[str, ...]]:
+        visitor = _Indents(self.module, {id(old) for raw in self.raws for old, _ in raw.replacements})
+        self.module.visit(visitor)
+        return visitor.found
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        return list(itertools.accumulate((len(line) for line in physical_lines(self.text)), initial=0))
+
+    def __call__(self, old: cst.CSTNode, new: cst.CSTNode | cst.RemovalSentinel) -> Edit:
+        opening, closing = getattr(old, "lpar", None), getattr(old, "rpar", None)
+        start = self.span(opening[0] if opening else old)[0]
+        end = self.span(closing[-1] if closing else old)[1]
+        if self._slice(start, end) != self._code(old, ()):
+            return self._exact(old, new)
+        if not isinstance(new, cst.CSTNode):
+            return Edit(start, end, "")
+        content = self._code(new, ())
+        if self._code(new, ("\t",)) != content:  # the new code has lines indented by their block
+            content = self._code(new, self.indents[id(old)])
+        return Edit(start, end, content)
+
+    def _exact(self, old: cst.CSTNode, new: cst.CSTNode | cst.RemovalSentinel) -> Edit:
+        code_range = self.wrapper.resolve(WhitespaceInclusivePositionProvider)[old]
+        start = Position(code_range.start.line, code_range.start.column)
+        end = Position(code_range.end.line, code_range.end.column)
+        return Edit(start, end, self._code(new, self.indents[id(old)]) if isinstance(new, cst.CSTNode) else "")
+
+    def _slice(self, start: Position, end: Position) -> str:
+        starts = self.line_starts
+        return self.text[starts[start.line - 1] + start.column:starts[end.line - 1] + end.column]
+
+    def _code(self, node: cst.CSTNode, indents: tuple[str, ...]) -> str:
+        state = CodegenState(default_indent=self.module.default_indent, default_newline=self.module.default_newline,
+                             indent_tokens=list(indents))
+        node._codegen(state)
+        return "".join(state.tokens)
+
+
+class _Indents(cst.CSTVisitor):
+    """The indentation libcst writes at each of the given nodes: one token per enclosing indented block."""
+
+    def __init__(self, module: cst.Module, targets: set[int]) -> None:
+        super().__init__()
+        self.default = module.default_indent
+        self.targets = targets
+        self.stack: list[str] = []
+        self.found: dict[int, tuple[str, ...]] = {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if id(node) in self.targets:
+            self.found[id(node)] = tuple(self.stack)
+        return super().on_visit(node)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.stack.append(self.default if node.indent is None else node.indent)
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self.stack.pop()
+
+
+class Analyzer:
+    """Runs a fixed rule selection over source texts; one instance serves a whole run."""
+
+    def __init__(self, data: RuleData, rules: list[RuleSpec], options: RunOptions) -> None:
+        self.data = data
+        self.rules = rules
+        self.options = options
+
+    def _visitors(self, ctx: FileContext) -> list[cst.BatchableCSTVisitor]:
+        providers: list[Provider] = []
+
+        def need(kind: type[Provider]) -> None:
+            if kind in ctx.providers:
+                return
+            for dependency in kind.REQUIRES:
+                need(dependency)
+            ctx.providers[kind] = instance = kind(ctx)
+            providers.append(instance)
+
+        for spec in self.rules:
+            rule = KIND_REGISTRY[spec.kind](spec, ctx)
+            for kind in rule.REQUIRES:
+                need(kind)
+            ctx.rule_instances.append(rule)
+        return [*providers, *ctx.rule_instances]
+
+    def analyze(self, path: str, module: cst.Module, text: str) -> Analysis:
+        ctx = FileContext(path=path, data=self.data, options=self.options)
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        wrapper.visit_batched(self._visitors(ctx))
+        ranges: dict[int, tuple[Position, Position]] = {}
+
+        def span(node: cst.CSTNode) -> tuple[Position, Position]:
+            if id(node) not in ranges:
+                code_range = wrapper.resolve(PositionProvider)[node]
+                ranges[id(node)] = (Position(code_range.start.line, code_range.start.column),
+                                    Position(code_range.end.line, code_range.end.column))
+            return ranges[id(node)]
+
+        raws = apply_suppressions(ctx.raw_findings, text, module, self.rules, span)
+        edit_of = _EditMaker(wrapper, module, text, raws, span)
+        findings: list[Finding] = []
+        for raw in raws:
+            start, end = span(raw.node)
+            fix = None
+            if raw.replacements and _changes(module, raw):
+                fix = Fix(raw.safety, tuple(edit_of(old, new) for old, new in raw.replacements))
+            findings.append(Finding(path, raw.rule.code, raw.rule.name, raw.rule.severity, raw.message,
+                                    start, end, fix))
+        order = sorted(range(len(findings)), key=lambda i: findings[i].sort_key)
+        return Analysis([findings[i] for i in order], [raws[i] for i in order], ranges)
+
+    def check(self, path: str, text: str) -> list[Finding]:
+        return self.analyze(path, parse(text), text).findings
+
+    def fix(self, path: str, text: str, safeties: frozenset[str]) -> FixOutcome:
+        """Apply fixes of the allowed safeties until none applies; the result must still parse."""
+        original_parses = _python_parses(text)
+        fixed: list[Finding] = []
+        current = text
+        for _ in range(MAX_FIX_PASSES):
+            module = _parse_cst(current)
+            analysis = self.analyze(path, module, current)
+            chosen = choose_fixes(analysis.findings, safeties)
+            if not chosen:
+                return FixOutcome(current, analysis.findings, fixed)
+            if not fixed and module.code != current:  # libcst drops a lone CR that ends a file, for one
+                raise SourceError("libcst would not write this file back byte for byte; it was not changed")
+            mapping = {id(old): new for index in chosen for old, new in analysis.raw[index].replacements}
+            updated = module.visit(Substitute(mapping)).code
+            if original_parses and not _python_parses(updated):
+                raise SourceError("a fix produced code that does not parse; the file was left unchanged")
+            fixed.extend(analysis.findings[index] for index in chosen)
+            current = updated
+        raise FixedPointError(f"fixes did not settle after {MAX_FIX_PASSES} passes; the file was left unchanged")
+
+
+def _changes(module: cst.Module, raw: RawFinding) -> bool:
+    """Whether a fix writes anything new. One that rewrites a node to its own code was applied on every pass:
+    the file never settled and was left unchanged with an error."""
+    return any(not isinstance(new, cst.CSTNode) or module.code_for_node(new) != module.code_for_node(old)
+               for old, new in raw.replacements)

@@ -1,0 +1,332 @@
+"""What each model-ID rule says about one ID, wherever the ID sits: Python, notebooks or config files.
+
+The libcst kinds in ``kinds/model_id.py`` and the config-file scanner both call these judges, so a
+Bedrock ID gets the same replacement and the same safety in ``app.py``, ``demo.ipynb`` and ``.env``.
+This module does not import libcst: scanning a config file must not pay for the Python parser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from claude_migrate.data.catalogue import KnownId, Model, Platform
+from claude_migrate.data.findings import weakest
+from claude_migrate.data.model_ids import IdHit
+from claude_migrate.data.targets import Replacement
+
+if TYPE_CHECKING:
+    from claude_migrate.bedrock.snapshot import BedrockSnapshot
+    from claude_migrate.data.rule_data import RuleData
+    from claude_migrate.analysis.options import RunOptions
+    from claude_migrate.data.rules import RuleSpec
+
+PREFIX_PREFERENCE = ("us", "eu", "apac", "global", "jp", "au", "us-gov")
+
+# The Region an ID's calls run in (None when the code and settings do not say) and where that came from.
+RegionSource = Callable[[], tuple[str | None, str]]
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """The text that replaces one ID hit, how safe it is, and what the message should add."""
+
+    text: str
+    safety: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One rule's finding about one ID: the rewrite (None: report only) and the message values."""
+
+    hit: IdHit
+    rewrite: Rewrite | None
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def fix(self) -> Rewrite | None:
+        """The rewrite when it changes the text: one that writes the ID back unchanged is no fix, and a fix
+        that never settles leaves the whole file unfixed."""
+        rewrite = self.rewrite
+        return rewrite if rewrite is not None and rewrite.text != self.hit.text else None
+
+    def message_values(self, extra_note: str = "") -> dict[str, object]:
+        rewrite = self.rewrite
+        return {"id": self.hit.text, "replacement": rewrite.text if rewrite else "",
+                "note": (rewrite.note if rewrite else "") + extra_note, **self.values}
+
+
+def site_region(options: RunOptions, data: RuleData, call_region: Callable[[], str | None],
+                file_regions: Collection[str]) -> tuple[str | None, str]:
+    """The Region of an ID's own client, else the one Region (profile geography) the file names, else the
+    configured Region."""
+    if (region := call_region()) is not None:
+        return region, f"region {region}"
+    if len({data.regions.for_region(r) for r in file_regions}) == 1:
+        region = sorted(file_regions)[0]
+        return region, f"region {region}"
+    if options.bedrock_region:
+        return options.bedrock_region, f"region {options.bedrock_region} (configured)"
+    return None, ""
+
+
+@dataclass(frozen=True)
+class BedrockOffer:
+    """What a site's Region offers one model: from the catalogue, or from AWS's answer for that Region."""
+
+    profiles: tuple[str, ...]
+    unconfirmed: tuple[str, ...]
+    needs_profile: bool
+    aws_region: str | None = None  # set when the offer is AWS's answer for this Region
+
+    @property
+    def where(self) -> str:
+        return f" in {self.aws_region} per AWS" if self.aws_region else ""
+
+    def choices(self) -> str:
+        return ", ".join(f"{p}." for p in self.profiles) or (
+            f"(AWS lists none in {self.aws_region})" if self.aws_region else "(no confirmed profile is documented)")
+
+class IdJudge:
+    """The decision of one model-ID rule (a YAML rule of a model-ID kind) about single ID hits."""
+
+    def __init__(self, spec: RuleSpec, data: RuleData, options: RunOptions) -> None:
+        self.spec = spec
+        self.data = data
+        self.options = options
+
+    def judge(self, hit: IdHit, region: RegionSource, others: Sequence[IdJudge]) -> Verdict | None:
+        """The finding for ``hit``, or None; ``others`` are the judges of all selected model-ID rules."""
+        raise NotImplementedError
+
+    def may_report(self, spelling: str) -> bool:
+        """Whether this ID could give a finding anywhere; False lets a file holding only such IDs go
+        unparsed (a file that already uses current IDs: the pre-commit steady state)."""
+        return True
+
+    def bedrock_answer(self, region: RegionSource) -> BedrockSnapshot | None:
+        """AWS's answer when it is for the Region this ID's calls run in."""
+        answer = self.options.bedrock
+        return answer if answer is not None and region()[0] == answer.region else None
+
+    def offer(self, model: Model, region: RegionSource) -> BedrockOffer:
+        answer = self.bedrock_answer(region)
+        if answer is None or model.bedrock_id is None:
+            return BedrockOffer(model.profiles, model.profiles_unconfirmed, model.needs_profile)
+        return BedrockOffer(answer.prefixes(model.bedrock_id), (), not answer.on_demand(model.bedrock_id),
+                            answer.region)
+
+    def migrated_to(self, model: Model, others: Sequence[IdJudge]) -> Replacement | None:
+        """The replacement a selected outdated-model rule writes for ``model``, if one does."""
+        return next((replacement for other in others if isinstance(other, OutdatedIds)
+                     and (replacement := other.replacement(model)) is not None), None)
+
+    def bedrock_text(self, hit: IdHit, model: Model, new_id: str, base_safety: str, region: RegionSource) -> Rewrite:
+        """Spell ``new_id`` for a Bedrock hit: keep or add the right cross-Region profile prefix."""
+        offer = self.offer(model, region)
+        if hit.arn_resource is not None:
+            if hit.arn_account or hit.arn_resource != "foundation-model":
+                return Rewrite(new_id, "manual", "; an ARN that names an account-specific resource needs a "
+                                                 "new resource, not a new string")
+            return Rewrite(new_id, base_safety)
+        if hit.dynamic_prefix:
+            return Rewrite(new_id, weakest(base_safety, "unsafe"),
+                           f"; the profile prefix comes from a placeholder: check that it is one of {offer.choices()}")
+        if hit.prefix is not None:
+            if hit.prefix in offer.profiles:
+                return Rewrite(f"{hit.prefix}.{new_id}", base_safety)
+            if hit.prefix in offer.unconfirmed:
+                return Rewrite(f"{hit.prefix}.{new_id}", weakest(base_safety, "unsafe"),
+                               f"; a {hit.prefix}. profile for {model.name} is not confirmed by AWS or Anthropic")
+            return Rewrite(f"{hit.prefix}.{new_id}", "manual",
+                           f"; {model.name} has no {hit.prefix}. profile{offer.where}: choose one of {offer.choices()}")
+        if not offer.needs_profile:
+            return Rewrite(new_id, base_safety)
+        candidates: tuple[str, ...]
+        if self.options.bedrock_profile_prefix:
+            candidates, origin = (self.options.bedrock_profile_prefix,), "the bedrock-profile-prefix setting"
+        else:
+            where, origin = region()
+            candidates = self.data.regions.for_region(where) if where else ()
+        for prefix in candidates:
+            if prefix in offer.profiles:
+                return Rewrite(f"{prefix}.{new_id}", base_safety, f" (profile prefix {prefix}. from {origin})")
+        if origin:
+            return Rewrite(new_id, weakest(base_safety, "unsafe"),
+                           f"; {model.name} has no profile for {origin}: choose one of {offer.choices()}")
+        fallback = next((p for p in PREFIX_PREFERENCE if p in offer.profiles), None)
+        if fallback is None:
+            return Rewrite(new_id, "manual", f"; {model.name} lists no cross-Region profile")
+        return Rewrite(f"{fallback}.{new_id}", weakest(base_safety, "unsafe"),
+                       f"; {model.name} needs a cross-Region inference profile and the code shows no Region: "
+                       f"choose one of {offer.choices()} (the unsafe fix writes {fallback}.)")
+
+
+ID_JUDGES: dict[str, type[IdJudge]] = {}
+
+
+def judge_for(kind: str) -> Callable[[type[IdJudge]], type[IdJudge]]:
+    """Class decorator: the judge of the rule kind named ``kind``."""
+
+    def decorate(cls: type[IdJudge]) -> type[IdJudge]:
+        ID_JUDGES[kind] = cls
+        return cls
+
+    return decorate
+
+
+@judge_for("outdated-model-id")
+class OutdatedIds(IdJudge):
+    """An ID of a model older than the target's model of the same tier: replace it, keeping its platform form."""
+
+    def applies_to(self, model: Model) -> bool:
+        low, high = self.spec.params.get("generation_from"), self.spec.params.get("generation_below")
+        if low and model.generation < tuple(int(p) for p in low.split(".")):  # checked when the rules load
+            return False
+        return not (high and model.generation >= tuple(int(p) for p in high.split(".")))
+
+    def replacement(self, model: Model) -> Replacement | None:
+        return self.options.target.replacement_for(model) if self.applies_to(model) else None
+
+    def may_report(self, spelling: str) -> bool:
+        known = self.data.catalogue.ids.get(spelling)
+        return known is not None and self.replacement(known.model) is not None
+
+    def judge(self, hit: IdHit, region: RegionSource, others: Sequence[IdJudge]) -> Verdict | None:
+        known = hit.known
+        if known is None or (replacement := self.replacement(known.model)) is None:
+            return None
+        new_model = replacement.model
+        safety = replacement.fix
+        note = f"; {replacement.why}" if replacement.why and safety != "safe" else ""
+        if known.model.legacy or known.variant == "other":
+            safety = weakest(safety, "unsafe")
+        new_id = new_model.id_for(known.platform, known.variant)
+        if new_id is None:
+            rewrite = None
+            note += f"; {new_model.name} has no {known.platform.label} ID"
+        elif known.platform is Platform.BEDROCK:
+            rewrite = self.bedrock_text(hit, new_model, new_id, safety, region)
+        else:
+            rewrite = Rewrite(new_id, safety)
+        if rewrite is not None:
+            rewrite = Rewrite(rewrite.text, rewrite.safety, note + rewrite.note)
+        return Verdict(hit, rewrite, {"model": known.model.name, "state": self.state(known.model, known.platform),
+                                      "target": self.options.target.name})
+
+    def state(self, model: Model, platform: Platform) -> str:
+        life = model.lifecycle(platform)
+        state = life.state(self.options.as_of)
+        where = platform.label
+        unconfirmed = "" if life.confirmed else " (unconfirmed)"
+        if state == "retired":
+            return f"retired on {where} since {life.retired}{unconfirmed}"
+        if state == "deprecated":
+            when = f", retiring {life.retired}" if life.retired else ""
+            return f"deprecated on {where}{when}{unconfirmed}"
+        return f"superseded by the {self.options.target.name} target"
+
+
+@judge_for("invalid-model-id")
+class InvalidIds(IdJudge):
+    """An ID that no platform serves (mis-ordered family name, wrong date, withdrawn alias)."""
+
+    def may_report(self, spelling: str) -> bool:
+        return spelling in self.data.catalogue.invalid_ids
+
+    def judge(self, hit: IdHit, region: RegionSource, others: Sequence[IdJudge]) -> Verdict | None:
+        invalid = hit.invalid
+        if invalid is None:
+            return None
+        values = {"why": invalid.why, "platform": invalid.platform.label}
+        valid = invalid.means.id_for(invalid.platform)
+        if valid is None:
+            return Verdict(hit, None, values)
+        if hit.prefix:
+            # keep the written profile prefix only where the meant model has it: "au.anthropic.claude-4-sonnet-..."
+            # must not become au.anthropic.claude-sonnet-4-..., a profile that does not exist
+            return Verdict(hit, self.bedrock_text(hit, invalid.means, valid, "safe", region), values)
+        return Verdict(hit, Rewrite(valid, "safe"), values)  # adding a missing profile prefix is another rule's job
+
+
+@judge_for("bedrock-profile-missing")
+class MissingProfiles(IdJudge):
+    """A bare Bedrock base ID of a model AWS serves only through cross-Region inference profiles."""
+
+    def may_report(self, spelling: str) -> bool:
+        known = self.data.catalogue.ids.get(spelling)
+        return (known is not None and known.platform is Platform.BEDROCK and known.variant != "other"
+                and (known.model.needs_profile or self.options.bedrock is not None))
+
+    def judge(self, hit: IdHit, region: RegionSource, others: Sequence[IdJudge]) -> Verdict | None:
+        known = hit.known
+        if (known is None or known.platform is not Platform.BEDROCK or hit.prefix or hit.dynamic_prefix
+                or hit.arn_resource or known.variant == "other"):
+            return None
+        if not self.offer(known.model, region).needs_profile:
+            return None
+        if self.migrated_to(known.model, others) is not None:
+            return None  # a selected outdated-model rule rewrites this ID anyway (one finding per ID)
+        rewrite = self.bedrock_text(hit, known.model, known.text, "safe", region)
+        return Verdict(hit, rewrite, {"model": known.model.name})
+
+
+def unavailable_reason(answer: BedrockSnapshot, model: Model, prefix: str | None) -> str | None:
+    """Why a call to ``model`` (through the ``prefix`` profile, or bare) fails in the answer's Region, or None."""
+    base = model.bedrock_id or ""
+    listed = answer.prefixes(base)
+    if prefix is not None and prefix not in listed:
+        return (f"AWS lists no {prefix}. profile for it (Claude profiles there: "
+                f"{' '.join(p + '.' for p in listed) or 'none'})")
+    status = answer.status(base)
+    if prefix is None and status is None:
+        return "AWS does not offer it"
+    if status == "LEGACY":
+        end = answer.end_of_life(base)
+        return (f"AWS marks it LEGACY{f' (end of life {end})' if end else ''}, and accounts that have not used it "
+                f"in the last 30 days are denied access")
+    return None
+
+
+@judge_for("bedrock-model-unavailable")
+class UnavailableIds(IdJudge):
+    """A Bedrock ID the code will call (after migration, the target's) that AWS's answer says fails in the Region.
+
+    Quiet without an answer (``--bedrock-live`` or ``--bedrock-snapshot``) or for a client built in another Region.
+    """
+
+    def may_report(self, spelling: str) -> bool:
+        return self.options.bedrock is not None
+
+    def judge(self, hit: IdHit, region: RegionSource, others: Sequence[IdJudge]) -> Verdict | None:
+        known = hit.known
+        if (known is None or known.platform is not Platform.BEDROCK or known.variant == "other"
+                or hit.arn_resource or hit.dynamic_prefix):
+            return None
+        answer = self.bedrock_answer(region)
+        called = self._called(hit, known, region, others)
+        if answer is None or called is None:
+            return None
+        model, prefix, text, role = called
+        why = unavailable_reason(answer, model, prefix)
+        if why is None:
+            return None
+        values = {"id": text, "model": model.name + role, "region": answer.region, "why": why,
+                  "answer": answer.describe()}
+        return Verdict(hit, None, values)
+
+    def _called(self, hit: IdHit, known: KnownId, region: RegionSource,
+                others: Sequence[IdJudge]) -> tuple[Model, str | None, str, str] | None:
+        """The model, profile prefix and ID this site calls once fixed, and how it relates to the code's ID."""
+        replacement = self.migrated_to(known.model, others)
+        if replacement is None:
+            return known.model, hit.prefix, hit.text, ""
+        new_model, new_id = replacement.model, replacement.model.bedrock_id
+        if new_id is None:
+            return None  # the outdated-model rule already says the target has no Bedrock ID
+        text = self.bedrock_text(hit, new_model, new_id, replacement.fix, region).text
+        prefix = text[: -len(new_id) - 1] if text != new_id else None
+        role = f", which target {self.options.target.name} writes for `{hit.text}`"
+        return new_model, prefix, text, role
