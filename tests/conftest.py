@@ -42,3 +42,8 @@ def invoke(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedPr
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return subprocess.CompletedProcess(list(map(str, args)), result.exit_code, result.stdout, result.stderr)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-fixtures", action="store_true",
+                     help="rewrite each fixture's .findings file from what check reports now")

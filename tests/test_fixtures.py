@@ -1,4 +1,6 @@
-"""Every fixture pair through the real CLI: the fix gives the expected file, a second fix changes nothing."""
+"""Every fixture pair through the CLI (in this process): ``check`` gives exactly the expected findings, ``fix``
+gives the expected file, and a second fix changes nothing. ``pytest --update-fixtures`` rewrites the findings
+files from what the tool reports now, for a reviewer to read in the diff."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import AS_OF, run_cli
+from conftest import AS_OF, invoke
 from fixture_cases import FixtureCase, fixture_cases
+
+from claude_migrate.run.rulecache import load as load_rule_set
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -33,32 +37,50 @@ def assert_valid(name: str, text: str) -> None:
         tomllib.loads(text)
 
 
-def test_every_fixture_has_its_expected_output() -> None:
+def reported(case: FixtureCase, work: Path) -> list[str]:
+    """``line:col CODE safety`` for each finding ``check`` reports on the fixture's input."""
+    args = [arg for arg in case.args if arg != "--unsafe-fixes"]
+    checked = invoke("check", *args, "--as-of", AS_OF, "--output-format", "json", work, cwd=work.parent)
+    assert checked.returncode == (1 if json.loads(checked.stdout) else 0), checked.stderr
+    return [f"{item['line']}:{item['column']} {item['code']} {item['fix_safety']}" for item in json.loads(checked.stdout)]
+
+
+def test_every_fixture_has_its_expected_output_and_findings() -> None:
     assert CASES, "no fixtures found"
     missing = [case.id for case in CASES if not case.expected.is_file()]
     assert not missing, f"fixtures without their .out file: {missing}"
+    missing = [case.id for case in CASES if not case.negative and not case.findings.is_file()]
+    assert not missing, f"fixtures without their .findings file (run pytest --update-fixtures): {missing}"
+    redundant = [case.id for case in CASES if case.negative and (
+        case.findings.is_file() or case.source.with_name(case.source.name.replace(".in.", ".out.")).exists())]
+    assert not redundant, f"ok_* fixtures need neither a .out copy nor a .findings file: {redundant}"
+
+
+def test_every_rule_is_shown_by_a_fixture() -> None:
+    shown = {line.split()[1] for case in CASES if case.findings.is_file()
+             for line in case.findings.read_text(encoding="utf-8").splitlines()}
+    missing = sorted(rule.code for rule in load_rule_set().rules if rule.code not in shown)
+    assert not missing, f"rules that no fixture's findings show: {missing}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
-def test_fixture(case: FixtureCase, tmp_path: Path) -> None:
+def test_fixture(case: FixtureCase, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     work = tmp_path / case.work_name
     shutil.copyfile(case.source, work)
-    first = run_cli("fix", *case.args, "--as-of", AS_OF, work)
+    found = reported(case, work)
+    if case.negative:
+        assert found == [], "an ok_* fixture must have no findings"
+    elif request.config.getoption("--update-fixtures"):
+        case.findings.write_text("".join(line + "\n" for line in found), encoding="utf-8")
+    else:
+        assert found == case.findings.read_text(encoding="utf-8").splitlines()
+
+    first = invoke("fix", *case.args, "--as-of", AS_OF, work, cwd=tmp_path)
     assert first.returncode in (0, 1), first.stderr
     assert "error" not in first.stderr, first.stderr
-    expected = case.expected.read_text(encoding="utf-8")
     assert work.read_bytes() == case.expected.read_bytes()
-    assert_valid(case.work_name, expected)
+    assert_valid(case.work_name, case.expected.read_text(encoding="utf-8"))
 
-    second = run_cli("fix", *case.args, "--as-of", AS_OF, work)
+    second = invoke("fix", *case.args, "--as-of", AS_OF, work, cwd=tmp_path)
     assert work.read_bytes() == case.expected.read_bytes()
     assert "Fixed 0 findings in 0 files" in second.stdout
-
-    check_args = [arg for arg in case.args if arg != "--unsafe-fixes"]
-    if case.id.split("/")[-1].startswith("ok_"):
-        clean = run_cli("check", *check_args, "--as-of", AS_OF, case.source)
-        assert clean.returncode == 0, clean.stdout
-        assert expected == case.source.read_text(encoding="utf-8")
-    else:
-        before = run_cli("check", *check_args, "--as-of", AS_OF, case.source)
-        assert before.returncode == 1, "a fixture that is not ok_* must have findings"
