@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from claude_migrate import __version__
 from claude_migrate.data.errors import UsageError
@@ -40,7 +41,8 @@ def _codes(values: list[str] | None) -> tuple[str, ...]:
 
 
 Paths = Annotated[Optional[list[Path]], typer.Argument(help="Files or directories (default: the current directory).")]
-Target = Annotated[Optional[str], typer.Option(help="Migration target (see `claude-migrate rules`); default from the rule data.")]
+Target = Annotated[Optional[str], typer.Option(help="Migration target (listed by `claude-migrate check --help`); "
+                                                    "default from the rule data.")]
 Select = Annotated[Optional[list[str]], typer.Option(help="Only these rule codes or prefixes (comma-separated).")]
 Ignore = Annotated[Optional[list[str]], typer.Option(help="Skip these rule codes or prefixes (comma-separated).")]
 Format = Annotated[str, typer.Option("--output-format", help="How to print findings: text, concise, json, "
@@ -216,11 +218,23 @@ def _load_rules() -> list[RuleSpec]:
         return []
 
 
+class RulesFormat(str, Enum):
+    """How `claude-migrate rules` prints the rules."""
+
+    text = "text"
+    markdown = "markdown"
+
+
 @app.command("rules")
-def list_rules() -> None:
-    """List every rule: code, name, fix safety and summary."""
-    for rule in _load_rules():
-        typer.echo(f"{rule.code}  {rule.name:<32} {rule.fix:<7} {rule.summary}")
+def list_rules(output_format: Annotated[RulesFormat, typer.Option(
+        "--format", "--output-format", help="A listing, or the whole rule catalogue in Markdown.")
+                                        ] = RulesFormat.text) -> None:
+    """List every rule: code, name, fix safety and summary (or, as Markdown, the whole catalogue)."""
+    from claude_migrate.formats.docs import rule_catalogue, rule_lines
+
+    rules = _load_rules()
+    typer.echo(rule_catalogue(rules).rstrip("\n") if output_format is RulesFormat.markdown
+               else "\n".join(rule_lines(rules)))
 
 
 @app.command("rule")
@@ -302,6 +316,22 @@ def main_options(version: Annotated[bool, typer.Option("--version", callback=_ve
     """claude-migrate: a migration linter and codemod for Claude API call sites."""
 
 
+def _describe_choices(group: TyperGroup) -> None:
+    """Name the targets and output formats in the help of the commands that take them, from the data and the
+    format registry (not known when the options are declared, and costly to load on every start)."""
+    from claude_migrate.formats import FORMATS, load_builtin_formats
+    from claude_migrate.run import rulecache
+
+    load_builtin_formats()
+    targets = rulecache.load().data.targets
+    for command in group.commands.values():
+        for param in command.params:
+            if param.name == "target":
+                param.help = f"Migration target: {', '.join(targets.by_name)} (default {targets.default})."
+            elif param.name == "output_format" and command.name in ("check", "fix"):
+                param.help = f"How to print findings: {', '.join(FORMATS)}."
+
+
 def main() -> None:
     # typer spends about 0.2 s setting up its parameters before a command runs. The pre-commit hook's
     # plain `check FILE...` (and `fix FILE...`) has no options to parse, so it calls the command directly.
@@ -312,4 +342,8 @@ def main() -> None:
             command([Path(arg) for arg in args[1:]] or None)
         except typer.Exit as done:
             sys.exit(done.exit_code)
-    app()
+    group = typer.main.get_command(app)
+    if not args or "--help" in args:
+        assert isinstance(group, TyperGroup)
+        _describe_choices(group)
+    group()

@@ -3,6 +3,7 @@ anything outside what it created (issue 18, items 1 and 2)."""
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import shutil
@@ -121,11 +122,20 @@ class Planted:
 
 def plant_rule_pickle(folder: Path, marker: Path) -> Path:
     """The malicious pickle under the exact name the next load looks for."""
-    bundled = sorted((rulecache.rules_dir() / "catalogue").glob("*.yaml")) + rulecache.rule_files(())
+    bundled = rulecache.data_files() + rulecache.rule_files(())
     key = rulecache._key(bundled, folder)
     path = folder / f"rules-{key}.pickle"
     path.write_bytes(pickle.dumps(Planted(marker)))
     return path
+
+
+def test_the_rule_pickle_round_trips_through_the_restricted_unpickler(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    written = rulecache.load()
+    (stored,) = (tmp_path / "claude-migrate").glob("rules-*.pickle")
+    read = rulecache._DataUnpickler(io.BytesIO(stored.read_bytes())).load()
+    assert (read.key, read.rules, read.data.catalogue, read.data.targets) == (
+        written.key, written.rules, written.data.catalogue, written.data.targets)
 
 
 def test_a_planted_rule_pickle_in_the_users_own_folder_runs_nothing(tmp_path: Path, monkeypatch) -> None:

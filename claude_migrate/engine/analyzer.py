@@ -18,7 +18,7 @@ from claude_migrate.analysis.context import FileContext
 from claude_migrate.analysis.options import RunOptions
 from claude_migrate.analysis.edits import Substitute
 from claude_migrate.data.findings import MAX_FIX_PASSES, Edit, Finding, Fix, FixOutcome, Position, choose_fixes
-from claude_migrate.kinds import KIND_REGISTRY
+from claude_migrate.kinds.base import KIND_REGISTRY
 from claude_migrate.kinds.base import Provider, RawFinding
 from claude_migrate.data.rules import RuleSpec
 from claude_migrate.engine.source import FixedPointError, SourceError, physical_lines

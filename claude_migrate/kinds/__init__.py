@@ -8,14 +8,18 @@ read the rule data from the file context they are given, never from a process-wi
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from claude_migrate.kinds.base import KIND_REGISTRY, RuleKind, register
+if TYPE_CHECKING:
+    from claude_migrate.kinds.base import RuleKind
 
-__all__ = ["KIND_REGISTRY", "RuleKind", "register", "builtin_kinds"]
+# Nothing is imported here at module level: the model-ID judges in this package are read on the pre-commit
+# path, which must not pay for libcst (that the kinds import).
 
 
 def builtin_kinds() -> Mapping[str, type[RuleKind]]:
     """The registry with the built-in kinds in it: what rule loading is given to check rule files."""
+    from claude_migrate.kinds.base import KIND_REGISTRY
     from claude_migrate.kinds import (  # noqa: F401
         bedrock_availability,
         betas,

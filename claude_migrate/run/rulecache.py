@@ -86,7 +86,8 @@ _PLAIN_TYPES = {("datetime", "date"), ("pathlib", "PosixPath"), ("pathlib", "Win
 
 
 class _DataUnpickler(pickle.Unpickler):
-    """Builds only this package's dataclasses, enums and named tuples, and a few plain value types."""
+    """Builds only the data layer's classes, this package's dataclasses and enums, and a few plain value types:
+    none of them runs code when built."""
 
     def find_class(self, module: str, name: str) -> object:
         if (module, name) in _PLAIN_TYPES:
@@ -94,8 +95,8 @@ class _DataUnpickler(pickle.Unpickler):
         if module.startswith("claude_migrate.") and "." not in name:
             found = getattr(importlib.import_module(module), name, None)
             if (isinstance(found, type) and found.__module__ == module
-                    and (dataclasses.is_dataclass(found) or issubclass(found, enum.Enum)
-                         or (issubclass(found, tuple) and hasattr(found, "_fields")))):
+                    and (module.startswith("claude_migrate.data.") or dataclasses.is_dataclass(found)
+                         or issubclass(found, enum.Enum))):
                 return found
         raise pickle.UnpicklingError(f"{module}.{name} is not rule data")
 
