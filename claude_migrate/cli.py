@@ -212,7 +212,7 @@ def _load_rules() -> list[RuleSpec]:
     from claude_migrate.run import rulecache
 
     try:
-        return list(rulecache.load().rules)
+        return list(rulecache.load(_settings(None, Path.cwd()).extra_rule_dirs).rules)
     except UsageError as exc:
         _fail(str(exc))
         return []
@@ -267,16 +267,18 @@ def list_models(
                       ] = None,
     profile: Annotated[Optional[str], typer.Option(help="AWS profile to use (default: the standard chain).")] = None,
     save: Annotated[Optional[Path], typer.Option(help="Save AWS's answer as JSON, for --bedrock-snapshot.")] = None,
-    bedrock_snapshot: BedrockSnapshot = None,
+    bedrock_snapshot: BedrockSnapshot = None, config: Config = None,
 ) -> None:
     """Print the model catalogue: IDs per platform, profiles, limits, lifecycle, replacement in the target."""
     from claude_migrate.bedrock.live import boto3_client
     from claude_migrate.formats import models_table
     from claude_migrate.run.models import ModelsRequest, run_models
 
-    request = ModelsRequest(as_of=_as_of(as_of) or datetime.date.today(), target=target, bedrock=bedrock,
-                            region=region, profile=profile, save=save, snapshot=bedrock_snapshot)
     try:
+        settings = _settings(config, Path.cwd())
+        request = ModelsRequest(as_of=_as_of(as_of) or datetime.date.today(), target=target or settings.target,
+                                bedrock=bedrock, region=region, profile=profile, save=save,
+                                snapshot=bedrock_snapshot, extra_rule_dirs=settings.extra_rule_dirs)
         view = run_models(request, boto3_client)
     except UsageError as exc:
         _fail(str(exc))
@@ -297,7 +299,7 @@ def show_config(path: Annotated[Optional[Path], typer.Argument(help="A file or f
     chosen = path or Path(".")
     try:
         settings = _settings(config, common_directory([chosen]))
-        default_target = rulecache.load().data.targets.default
+        default_target = rulecache.load(settings.extra_rule_dirs).data.targets.default
     except UsageError as exc:
         _fail(str(exc))
         return

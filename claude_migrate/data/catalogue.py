@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from enum import Enum
+from collections.abc import Sequence
 from pathlib import Path
 
 from claude_migrate.data.errors import DataError
-from claude_migrate.data.yamlio import Fields, YamlMap, load_yaml
+from claude_migrate.data.yamlio import Fields, YamlMap, load_layered
 
 TIERS = ("haiku", "sonnet", "opus")
 PROFILE_PREFIXES = ("global", "us", "eu", "apac", "jp", "au", "us-gov")
@@ -214,8 +215,8 @@ def _add_id(ids: dict[str, KnownId], block: YamlMap, key: str, known: KnownId) -
     ids[known.text] = known
 
 
-def load_catalogue(path: Path) -> Catalogue:
-    raw = load_yaml(path)
+def load_catalogue(path: Path, overlays: Sequence[Path] = ()) -> Catalogue:
+    raw = load_layered(path, overlays)
     top = Fields(raw, "catalogue", path=path, allowed={"schema", "sources", "models", "invalid_ids", "later_ids"})
     if top.int("schema", required=True) != 1:
         raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")

@@ -30,12 +30,18 @@ def rules_dir() -> Path:
     return bundled if bundled.is_dir() else package.parent / "rules"
 
 
-def load_rule_data(base: Path | None = None) -> RuleData:
+def overlays(extra_dirs: tuple[Path, ...], name: str) -> list[Path]:
+    """The user's ``catalogue/NAME`` files in the extra rule folders, merged over the bundled one in order."""
+    return [path for folder in extra_dirs if (path := folder / "catalogue" / name).is_file()]
+
+
+def load_rule_data(base: Path | None = None, extra_dirs: tuple[Path, ...] = ()) -> RuleData:
+    """The bundled data, with the models and targets that the extra rule folders' ``catalogue/`` files add."""
     folder = (base or rules_dir()) / "catalogue"
-    catalogue = load_catalogue(folder / "models.yaml")
+    catalogue = load_catalogue(folder / "models.yaml", overlays(extra_dirs, "models.yaml"))
     return RuleData(
         catalogue=catalogue,
-        targets=load_targets(folder / "targets.yaml", catalogue),
+        targets=load_targets(folder / "targets.yaml", catalogue, overlays(extra_dirs, "targets.yaml")),
         regions=load_region_prefixes(folder / "bedrock-regions.yaml"),
         matcher=IdMatcher(catalogue),
         surfaces=load_surfaces(folder / "surfaces.yaml"),
@@ -50,12 +56,13 @@ def rule_files(extra_dirs: tuple[Path, ...] = ()) -> list[Path]:
     return files
 
 
-def data_files() -> list[Path]:
+def data_files(extra_dirs: tuple[Path, ...] = ()) -> list[Path]:
     """The files the rule data is read from (the key of a cached load covers them)."""
-    return sorted((rules_dir() / "catalogue").glob("*.yaml"))
+    return [*sorted((rules_dir() / "catalogue").glob("*.yaml")),
+            *(path for folder in extra_dirs for path in sorted((folder / "catalogue").glob("*.yaml")))]
 
 
 def load(kinds: Mapping[str, KindSchema], extra_dirs: tuple[Path, ...] = ()) -> RuleSet:
     """The bundled data and every rule file's rules, each checked against the kind it names in ``kinds``."""
-    data = load_rule_data()
+    data = load_rule_data(extra_dirs=extra_dirs)
     return RuleSet(data, tuple(load_rules(rule_files(extra_dirs), kinds, data)))

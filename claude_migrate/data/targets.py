@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 import fnmatch
 from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 from claude_migrate.data.catalogue import PROFILE_PREFIXES, TIERS, Catalogue, Model, Platform
 from claude_migrate.data.errors import UsageError
-from claude_migrate.data.yamlio import Fields, load_yaml
+from claude_migrate.data.yamlio import Fields, load_layered, load_yaml
 
 FIX_SAFETIES = ("safe", "unsafe", "manual")
 
@@ -54,8 +55,8 @@ class Targets:
         ]
 
 
-def load_targets(path: Path, catalogue: Catalogue) -> Targets:
-    raw = load_yaml(path)
+def load_targets(path: Path, catalogue: Catalogue, overlays: Sequence[Path] = ()) -> Targets:
+    raw = load_layered(path, overlays)
     top = Fields(raw, "targets file", path=path, allowed={"schema", "default", "targets"})
     if top.int("schema", required=True) != 1:
         raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import datetime
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -89,6 +90,34 @@ def load_yaml(path: Path) -> Any:
         raise DataError(path, line, None, f"invalid YAML: {exc.problem or exc.context}") from exc
     except yaml.YAMLError as exc:
         raise DataError(path, None, None, f"invalid YAML: {exc}") from exc
+
+
+def load_layered(path: Path, overlays: Sequence[Path] = ()) -> Any:
+    """A bundled data file with the user's overlay files of the same name merged in, in order.
+
+    Under each top-level key an overlay's mapping entries are added (one the data already has is an error at the
+    overlay's line: overlays add models and targets, they do not silently change the bundled facts), lists are
+    extended, and other values replace the bundled ones (``default`` of the targets file).
+    """
+    merged = load_yaml(path)
+    for overlay_path in overlays:
+        overlay = load_yaml(overlay_path)
+        if not isinstance(merged, YamlMap) or not isinstance(overlay, YamlMap):
+            raise DataError(overlay_path, getattr(overlay, "line", None), None, "expected a mapping at the top")
+        for key, value in overlay.items():
+            current = merged.get(key)
+            if isinstance(current, YamlMap) and isinstance(value, YamlMap):
+                for name, entry in value.items():
+                    if name in current:
+                        raise value.error(name, f"'{name}' is already defined in {current.path} (line "
+                                                f"{current.line_of(name)}); an overlay can only add entries")
+                    current[name] = entry
+            elif isinstance(current, YamlList) and isinstance(value, YamlList):
+                current.extend(value)
+                current.item_lines.extend(value.item_lines)
+            else:
+                merged[key] = value
+    return merged
 
 
 class Fields:

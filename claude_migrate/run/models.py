@@ -27,6 +27,7 @@ class ModelsRequest:
     profile: str | None = None
     save: Path | None = None
     snapshot: Path | None = None
+    extra_rule_dirs: tuple[Path, ...] = ()  # the configuration's folders, whose catalogue/ files add models
 
     def check(self) -> None:
         for flag, value in (("--region", self.region), ("--profile", self.profile), ("--save", self.save)):
@@ -53,7 +54,7 @@ class ModelsView:
 def run_models(request: ModelsRequest, factory: ClientFactory) -> ModelsView:
     """The catalogue view; where AWS was asked, every place it disagrees with the catalogue."""
     request.check()
-    data = rulecache.load().data
+    data = rulecache.load(request.extra_rule_dirs).data
     target = data.targets.get(request.target)
     answer = bedrock_answer(live=request.bedrock, snapshot=request.snapshot, region=request.region,
                             profile=request.profile, factory=factory, live_flag="--bedrock")

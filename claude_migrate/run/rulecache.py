@@ -131,7 +131,7 @@ def _key(files: list[Path], folder: Path | None) -> str:
 
 def load(extra_dirs: tuple[Path, ...] = (), use_cache: bool = True) -> LoadedRules:
     """The bundled rule data and all rule files (bundled and extra); bad YAML raises DataError as usual."""
-    files = [*data_files(), *rule_files(extra_dirs)]
+    files = [*data_files(extra_dirs), *rule_files(extra_dirs)]
     folder = private_dir()
     try:
         key = _key(files, folder)
