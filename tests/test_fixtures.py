@@ -1,6 +1,6 @@
 """Every fixture pair through the CLI (in this process): ``check`` gives exactly the expected findings, ``fix``
 gives the expected file, and a second fix changes nothing. ``pytest --update-fixtures`` rewrites the findings
-files from what the tool reports now, for a reviewer to read in the diff."""
+and ``.out`` files from what the tool does now, for a reviewer to read in the diff."""
 
 from __future__ import annotations
 
@@ -78,6 +78,8 @@ def test_fixture(case: FixtureCase, tmp_path: Path, request: pytest.FixtureReque
     first = invoke("fix", *case.args, "--as-of", AS_OF, work, cwd=tmp_path)
     assert first.returncode in (0, 1), first.stderr
     assert "error" not in first.stderr, first.stderr
+    if request.config.getoption("--update-fixtures") and not case.negative:
+        shutil.copyfile(work, case.expected)
     assert work.read_bytes() == case.expected.read_bytes()
     assert_valid(case.work_name, case.expected.read_text(encoding="utf-8"))
 

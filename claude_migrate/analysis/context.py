@@ -39,6 +39,8 @@ class RawFinding:
     message: str
     safety: str
     replacements: tuple[tuple[cst.CSTNode, cst.CSTNode | cst.RemovalSentinel], ...]  # REMOVE: delete the node
+    role: str = ""  # for model-ID findings: where the value goes (analysis/roles.py)
+    subject: str = ""  # for model-ID findings: the ID as written, which coupled uses share
 
 
 _VISITOR_NAMES: dict[type, tuple[str, ...]] = {}

@@ -21,3 +21,17 @@ class RunOptions:
     bedrock_region: str | None = None
     bedrock_profile_prefix: str | None = None
     bedrock: BedrockSnapshot | None = None  # Amazon Bedrock's answer for one Region (--bedrock-live/-snapshot)
+    groups: tuple[GroupDecision, ...] = ()  # what the run decided for IDs used in coupled places
+
+    def group_of(self, subject: str) -> GroupDecision | None:
+        return next((group for group in self.groups if group.subject == subject), None)
+
+
+@dataclass(frozen=True)
+class GroupDecision:
+    """Every use of one old ID across a run's files that must change together: either all move (``moves``), or
+    none moves safely, and ``note`` says which uses are coupled and why."""
+
+    subject: str
+    moves: bool
+    note: str

@@ -8,6 +8,18 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from claude_migrate.analysis.context import Provider
+from claude_migrate.analysis.roles import (
+    CATALOGUE,
+    COMPARISON,
+    CONFIGURATION,
+    PRECEDENCE,
+    REQUEST,
+    TEST,
+    UNKNOWN,
+    Role,
+    is_test_file,
+    names_a_model,
+)
 from claude_migrate.data.model_ids import IdHit
 from claude_migrate.analysis.names import ImportTable, dotted_name
 from claude_migrate.analysis.strings import Segment, literal_text, segments
@@ -90,27 +102,87 @@ def _region_keyword(call: cst.Call) -> str | None:
 
 @dataclass(frozen=True)
 class IdSite:
-    """One model ID inside one string literal, with what surrounds the literal."""
+    """One model ID inside one string literal, with what surrounds the literal and the role that gives it."""
 
     string: cst.BaseExpression
     segment: Segment
     hit: IdHit
     calls: tuple[cst.Call, ...]  # enclosing calls, innermost first
-    lookup_context: str | None  # "a comparison", "a dictionary key", "a match pattern" or None
+    role: Role
+
+
+_COLLECTIONS = {cst.List: "list", cst.Tuple: "tuple", cst.Set: "set"}
+_ENUM_BASES = ("Enum", "StrEnum", "IntEnum", "Flag", "IntFlag")
 
 
 class IdSites(Provider):
-    """Every model ID in a string that holds an ID (not prose, not a docstring), in source order."""
+    """Every model ID in a string that holds an ID (not prose, not a docstring), in source order, with its role.
+
+    Roles are decided from the syntax around the literal and the module's names: a literal that is a request's
+    model keyword (directly, or through a name assigned it) is a request; several distinct IDs in one collection
+    or Enum are a catalogue; a compared, matched or looked-up literal is a comparison; asserted or parametrized
+    values in a test file are test expectations; a literal assigned to a name, a default or a model keyword is a
+    single setting (configuration); anything else is unknown.
+    """
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.sites: list[IdSite] = []
         self._calls: list[cst.Call] = []
         self._skip: set[int] = set()
-        self._lookup: dict[int, str] = {}
+        self._roles: dict[int, Role] = {}  # literal node -> role decided by what surrounds it
+        self._classes: list[str] = []
+        self._asserting = 0
+        self._test_file = is_test_file(ctx.path)
+        self._request_keywords = _request_keywords(ctx)
+        self._assigned: dict[str, list[int]] = {}  # name -> literal nodes assigned to it
+        self._requested: set[str] = set()  # names passed as a request's model
+
+    # -- where the value goes
+    def _mark(self, node: cst.BaseExpression, role: Role) -> None:
+        if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+            for element in node.elements:
+                self._mark(element.value, role)
+        elif (known := self._roles.get(id(node))) is None or PRECEDENCE.index(role.name) < PRECEDENCE.index(known.name):
+            self._roles[id(node)] = role
+
+    def _distinct_ids(self, nodes: list[cst.BaseExpression]) -> set[str]:
+        matcher = self.ctx.data.matcher
+        return {hit.text for node in nodes if (text := literal_text(node)) is not None for hit in matcher.find(text)}
+
+    def _catalogue(self, nodes: list[cst.BaseExpression], what: str) -> None:
+        found = self._distinct_ids(nodes)
+        if len(found) >= 2:
+            for node in nodes:
+                self._mark(node, Role(CATALOGUE, f"one of {len(found)} model IDs listed in {what}"))
 
     def visit_Call(self, node: cst.Call) -> None:
         self._calls.append(node)
+        name = node.func.attr.value if isinstance(node.func, cst.Attribute) else dotted_name(node.func) or ""
+        if name in ("startswith", "endswith") or (name == "get" and isinstance(node.func, cst.Attribute)):
+            if node.args:
+                self._mark(node.args[0].value, Role(COMPARISON, "it is looked up or matched as a prefix"))
+        if self._test_file and name.endswith("parametrize"):
+            for arg in node.args:
+                self._mark_within(arg.value, Role(TEST, "it is a parametrized value of a test"))
+        if name.rpartition(".")[2] in ("get", "getenv", "setdefault") and len(node.args) >= 2 and \
+                (dotted_name(node.func) or "").startswith(("os.environ", "os.getenv", "environ", "getenv")):
+            self._mark(node.args[1].value, Role(CONFIGURATION, "it is the default of an environment variable"))
+        callee = name.rpartition(".")[2]
+        for arg in node.args:
+            if arg.keyword is None:
+                continue
+            keyword = arg.keyword.value
+            if callee in self._request_keywords and keyword in self._request_keywords[callee]:
+                self._mark(arg.value, Role(REQUEST, "it is the model of a request"))
+                if isinstance(arg.value, cst.Name):
+                    self._requested.add(arg.value.value)
+            elif names_a_model(keyword) or keyword == "default":  # default=: argparse, click, typer, Field()
+                self._mark(arg.value, Role(CONFIGURATION, f"it is the `{keyword}` setting of a call"))
+
+    def _mark_within(self, node: cst.BaseExpression, role: Role) -> None:
+        for inner in _strings_within(node):
+            self._mark(inner, role)
 
     def leave_Call(self, original_node: cst.Call) -> None:
         self._calls.pop()
@@ -118,24 +190,77 @@ class IdSites(Provider):
     def visit_Expr(self, node: cst.Expr) -> None:
         self._skip.add(id(node.value))  # docstrings and bare string statements
 
-    def _mark(self, node: cst.BaseExpression, context: str) -> None:
-        if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
-            for element in node.elements:
-                self._mark(element.value, context)
-        else:
-            self._lookup[id(node)] = context
+    def visit_Assert(self, node: cst.Assert) -> None:
+        self._asserting += 1
+
+    def leave_Assert(self, original_node: cst.Assert) -> None:
+        self._asserting -= 1
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
-        self._mark(node.left, "a comparison")
+        role = Role(TEST, "a test asserts it") if self._asserting and self._test_file else Role(
+            COMPARISON, "it is compared with another value")
+        self._mark(node.left, role)
         for target in node.comparisons:
-            self._mark(target.comparator, "a comparison")
+            self._mark(target.comparator, role)
 
-    def visit_DictElement(self, node: cst.DictElement) -> None:
-        self._mark(node.key, "a dictionary key")
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        for element in node.slice:
+            if isinstance(element.slice, cst.Index):
+                self._mark(element.slice.value, Role(COMPARISON, "it is a key that a value is looked up by"))
 
     def visit_MatchValue(self, node: cst.MatchValue) -> None:
-        self._mark(node.value, "a match pattern")
+        self._mark(node.value, Role(COMPARISON, "it is a match pattern"))
 
+    def visit_Dict(self, node: cst.Dict) -> None:
+        elements = [element for element in node.elements if isinstance(element, cst.DictElement)]
+        self._catalogue([element.key for element in elements], "the keys of a dictionary")
+        self._catalogue([string for element in elements if not _is_string(element.value)
+                         for string in _strings_within(element.value)], "the records of a dictionary")
+        for element in elements:
+            self._mark(element.key, Role(COMPARISON, "it is a dictionary key that values are looked up by"))
+            if (key := literal_text(element.key)) is not None:
+                self._mark(element.value, Role(CONFIGURATION, f"it is the value of key `{key}`", key))
+
+    def _visit_collection(self, node: cst.List | cst.Tuple | cst.Set) -> None:
+        """Several IDs in one collection, directly or in its records (dicts, tuples), list models on purpose."""
+        strings = [string for element in node.elements for string in _strings_within(element.value)]
+        self._catalogue(strings, f"a {_COLLECTIONS[type(node)]}")
+
+    visit_List = visit_Tuple = visit_Set = _visit_collection
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._classes.append(node.name.value)
+        if any((dotted_name(base.value) or "").rpartition(".")[2] in _ENUM_BASES for base in node.bases):
+            values = [statement.body[0].value for statement in node.body.body
+                      if isinstance(statement, cst.SimpleStatementLine) and statement.body
+                      and isinstance(statement.body[0], (cst.Assign, cst.AnnAssign)) and statement.body[0].value]
+            self._catalogue([v for v in values if v is not None], f"the Enum `{node.name.value}`")
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._classes.pop()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        names = [name for target in node.targets if (name := dotted_name(target.target))]
+        self._assigning(names[0] if names else None, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._assigning(dotted_name(node.target), node.value)
+
+    def _assigning(self, name: str | None, value: cst.BaseExpression) -> None:
+        holder = name.rpartition(".")[2] if name else None
+        if holder is not None:
+            if self._classes:
+                holder = f"{self._classes[-1]}.{holder}"
+            self._assigned.setdefault(holder.rpartition(".")[2], []).append(id(value))
+            self._mark(value, Role(CONFIGURATION, f"it is the value of `{holder}`", holder))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        if node.default is not None:
+            self._mark(node.default, Role(CONFIGURATION, f"it is the default of `{node.name.value}`",
+                                          node.name.value))
+
+    # -- the sites
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         self._collect(node)
 
@@ -151,4 +276,46 @@ class IdSites(Provider):
         matcher = self.ctx.data.matcher
         for part in parts:
             for hit in matcher.find(part.value, after_placeholder=part.after_placeholder):
-                self.sites.append(IdSite(node, part, hit, tuple(reversed(self._calls)), self._lookup.get(id(node))))
+                self.sites.append(IdSite(node, part, hit, tuple(reversed(self._calls)),
+                                         Role(UNKNOWN, "the tool cannot tell where the value goes")))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        """Give each site its role, now that every name the module passes to a request is known."""
+        requested = {node for name in self._requested for node in self._assigned.get(name, ())}
+        for index, site in enumerate(self.sites):
+            role = self._roles.get(id(site.string))
+            if role is None:
+                continue
+            if role.name == CONFIGURATION and id(site.string) in requested:
+                role = Role(REQUEST, f"{role.why}, which is sent as the model of a request", role.holder)
+            self.sites[index] = IdSite(site.string, site.segment, site.hit, site.calls, role)
+
+
+def _is_string(node: cst.BaseExpression) -> bool:
+    return isinstance(node, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString))
+
+
+def _strings_within(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The string literals inside ``node`` (a parametrize table is lists of tuples of values)."""
+    found: list[cst.BaseExpression] = []
+
+    class Strings(cst.CSTVisitor):
+        def visit_SimpleString(self, inner: cst.SimpleString) -> None:
+            found.append(inner)
+
+        def visit_FormattedString(self, inner: cst.FormattedString) -> None:
+            found.append(inner)
+
+    node.visit(Strings())
+    return found
+
+
+def _request_keywords(ctx: FileContext) -> dict[str, set[str]]:
+    """Callee name -> the keywords that hold the model, for every request surface's methods and constructors."""
+    keywords: dict[str, set[str]] = {}
+    for surface in ctx.data.surfaces.by_name.values():
+        model_keys = {path[0] for path in surface.paths("model") if len(path) == 1}
+        callees = [method[-1] for method in surface.methods] + [name.rpartition(".")[2] for name in surface.constructors]
+        for callee in callees:
+            keywords.setdefault(callee, set()).update(model_keys)
+    return keywords

@@ -46,6 +46,8 @@ class Finding:
     end: Position
     fix: Fix | None = None
     location_prefix: str = field(default="", compare=False)  # e.g. "cell 3:" for notebooks
+    role: str = ""  # a model ID's role: request, configuration, comparison, catalogue, test expectation, unknown
+    subject: str = field(default="", compare=False)  # the model ID as written, for grouping coupled uses
 
     @property
     def cell(self) -> int | None:

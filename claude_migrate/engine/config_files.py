@@ -17,7 +17,9 @@ from claude_migrate.analysis.options import RunOptions
 from claude_migrate.data.findings import (
     MAX_FIX_PASSES, Edit, Finding, Fix, FixOutcome, Position, apply_edits, choose_fixes, weakest,
 )
-from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge, Verdict, site_region
+from claude_migrate.analysis.roles import CATALOGUE, CONFIGURATION, UNKNOWN, Role, lying_name, names_a_model
+from claude_migrate.data.model_ids import IdHit
+from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge, Verdict, role_safety, site_region
 from claude_migrate.engine.source import FixedPointError, SourceError
 
 if TYPE_CHECKING:
@@ -57,6 +59,35 @@ def _parses(file_type: str, text: str) -> bool:
     return True
 
 
+_KEY = re.compile(r"""^\s*(?:export\s+|-\s+)?["']?([A-Za-z0-9_.\-]+)["']?\s*[:=]""")
+
+
+def _roles(hits: list[tuple[int, str, IdHit]]) -> list[Role]:
+    """Each hit's role in a data file: a single model setting under a key that names a model; a catalogue when
+    the file lists several models as records, under one repeated key, in a list or under other keys."""
+    keys = [match.group(1) if (match := _KEY.match(line)) else None for _, line, _ in hits]
+    by_key: dict[str | None, set[str]] = {}
+    for key, (_, _, hit) in zip(keys, hits):
+        by_key.setdefault(key, set()).add(hit.text)
+    distinct = {hit.text for _, _, hit in hits}
+    roles = []
+    for key, (_, line, _) in zip(keys, hits):
+        listed = key is None or len(by_key[key]) >= 2 or line.lstrip().startswith("-")
+        if key is not None and names_a_model(key) and not listed:
+            roles.append(Role(CONFIGURATION, f"it is the `{key}` setting", key))
+        elif len(distinct) >= 2 and (listed or not names_a_model(key or "")):
+            roles.append(Role(CATALOGUE, f"it is one of {len(distinct)} model IDs this file lists"))
+        else:
+            roles.append(Role(UNKNOWN, "the tool cannot tell what this value is for"))
+    return roles
+
+
+def _lies(data: RuleData, holder: str, hit: IdHit, new_text: str) -> bool:
+    old = hit.known.model if hit.known else (hit.invalid.means if hit.invalid else None)
+    new = next((found.known.model for found in data.matcher.find(new_text) if found.known), None)
+    return old is not None and new is not None and lying_name(holder, old.generation, new.generation)
+
+
 class ConfigScanner:
     """The model-ID rules over the lines of config files of one type; one instance serves a whole run."""
 
@@ -75,22 +106,30 @@ class ConfigScanner:
         def region() -> tuple[str | None, str]:
             return site_region(self.options, self.data, lambda: None, regions)
 
+        hits = [(number, line, hit) for number, line in lines for hit in self.data.matcher.find(line)]
+        roles = _roles(hits)
+        writable = _parses(self.file_type, text)
         findings = []
-        for number, line in lines:
-            for hit in self.data.matcher.find(line):
-                for judge in self.judges:
-                    if (verdict := judge.judge(hit, region, self.judges)) is not None:
-                        findings.append(self._finding(path, number, judge.spec, verdict))
+        for (number, _, hit), role in zip(hits, roles):
+            for judge in self.judges:
+                if (verdict := judge.judge(hit, region, self.judges)) is not None:
+                    findings.append(self._finding(path, number, judge.spec, verdict, role, writable))
         return sorted(findings, key=lambda f: f.sort_key)
 
-    @staticmethod
-    def _finding(path: str, line: int, rule: RuleSpec, verdict: Verdict) -> Finding:
+    def _finding(self, path: str, line: int, rule: RuleSpec, verdict: Verdict, role: Role, writable: bool) -> Finding:
         rewrite = verdict.fix
-        safety = weakest(rule.fix, rewrite.safety) if rewrite else "manual"
+        safety, note = "manual", ""
+        if rewrite is not None and role.rewritable and writable:
+            lies = role.holder is not None and _lies(self.data, role.holder, verdict.hit, rewrite.text)
+            safety, note = role_safety(role, weakest(rule.fix, rewrite.safety), verdict.hit.text, self.options, lies)
+        elif not role.rewritable:
+            note = f"; {role.why}, a catalogue of models: reported, not rewritten"
+        elif rewrite is not None:
+            note = f"; the file does not parse as {self.file_type.upper()}, so it is reported, not rewritten"
         start, end = Position(line, verdict.hit.start), Position(line, verdict.hit.end)
         fix = Fix(safety, (Edit(start, end, rewrite.text),)) if rewrite and safety != "manual" else None
-        return Finding(path, rule.code, rule.name, rule.severity, rule.render(**verdict.message_values()),
-                       start, end, fix)
+        return Finding(path, rule.code, rule.name, rule.severity, rule.render(**verdict.message_values(note)),
+                       start, end, fix, role=role.name, subject=verdict.hit.text)
 
     def fix(self, path: str, text: str, safeties: frozenset[str]) -> FixOutcome:
         """Apply fixes until none applies; refuse a result that no longer parses as the file's type."""

@@ -76,6 +76,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "severity": finding.severity,
         "message": finding.message,
         "fix_safety": finding.fix.safety if finding.fix else "manual",
+        "role": finding.role or None,
+        "subject": finding.subject or None,
         "fix": fix,
     }
 

@@ -72,7 +72,8 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "message": {"text": finding.message},
         "locations": [{"physicalLocation": {"artifactLocation": _artifact(finding.path),
                                             "region": _region(finding.start, finding.end)}}],
-        "properties": {"fixSafety": finding.fix.safety if finding.fix else "manual"},
+        "properties": {"fixSafety": finding.fix.safety if finding.fix else "manual",
+                       **({"role": finding.role} if finding.role else {})},
     }
     if fixes := _fixes(finding):
         result["fixes"] = fixes

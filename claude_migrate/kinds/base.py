@@ -37,11 +37,13 @@ class RuleKind(Visitor):
         self.params = spec.params
 
     def report(self, node: cst.CSTNode, *, safety: str | None = None,
-               replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...] = (), **values: Any) -> None:
+               replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...] = (), role: str = "", subject: str = "",
+               **values: Any) -> None:
         chosen = weakest(self.spec.fix, safety or "safe")
         if chosen == "manual":
             replacements = ()
-        self.ctx.raw_findings.append(RawFinding(self.spec, node, self.spec.render(**values), chosen, replacements))
+        self.ctx.raw_findings.append(RawFinding(self.spec, node, self.spec.render(**values), chosen, replacements,
+                                                role, subject))
 
     @classmethod
     def needs_import(cls, data: RuleData) -> tuple[str, ...]:

@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
 
-from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge, RegionSource, Verdict, site_region
+from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge, RegionSource, Verdict, role_safety, site_region
 from claude_migrate.kinds.base import Param, RuleKind, register, weakest
 from claude_migrate.analysis.providers import ClientRegions, IdSite, IdSites, Imports
+from claude_migrate.analysis.roles import lying_name
+from claude_migrate.data.catalogue import Model
+from claude_migrate.data.model_ids import IdHit
 
 if TYPE_CHECKING:
     from claude_migrate.analysis.context import FileContext
@@ -38,19 +41,25 @@ class ModelIdKind(RuleKind):
                 self.report_site(site, verdict)
 
     def report_site(self, site: IdSite, verdict: Verdict) -> None:
+        """Report the verdict with the safety the site's role allows: a catalogue entry is never rewritten, a
+        compared or unknown value only as an unsafe fix, and a name that says the old model makes it unsafe."""
         rewrite = verdict.fix
         replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...] = ()
-        safety = "manual"
-        if rewrite is not None and site.segment.editable:
+        safety, role, note = "manual", site.role, ""
+        if rewrite is not None and site.segment.editable and role.rewritable:
             new = site.segment.replaced(site.hit.start, site.hit.end, rewrite.text)
             replacements = ((site.segment.node, new),)
-            safety = rewrite.safety
-            if site.lookup_context:
-                safety = weakest(safety, "unsafe")
-        extra = ""
-        if site.lookup_context:
-            extra = f"; it is used in {site.lookup_context}, so other code may still produce the old ID"
-        self.report(site.string, safety=safety, replacements=replacements, **verdict.message_values(extra))
+            lies = bool(role.holder) and self._lies(role.holder or "", site, rewrite.text)
+            safety, note = role_safety(role, rewrite.safety, site.hit.text, self.ctx.options, lies)
+        elif not role.rewritable:
+            note = f"; {role.why}, a catalogue of models: reported, not rewritten"
+        self.report(site.string, safety=safety, replacements=replacements, role=role.name, subject=site.hit.text,
+                    **verdict.message_values(note))
+
+    def _lies(self, holder: str, site: IdSite, new_text: str) -> bool:
+        old = _model_of(site.hit)
+        new = next((model for hit in self.ctx.data.matcher.find(new_text) if (model := _model_of(hit))), None)
+        return old is not None and new is not None and lying_name(holder, old.generation, new.generation)
 
     def region_source(self, site: IdSite) -> RegionSource:
         """Where the site's calls run: its own client's Region, the file's one Region, or the settings."""
@@ -85,3 +94,8 @@ class BedrockProfileMissing(ModelIdKind):
     """A bare Bedrock base ID of a model AWS serves only through cross-Region inference profiles."""
 
     MESSAGE_FIELDS = frozenset({"id", "model", "replacement", "note"})
+
+
+def _model_of(hit: IdHit) -> Model | None:
+    """The model an ID names (an invalid ID: the model it means)."""
+    return hit.known.model if hit.known is not None else (hit.invalid.means if hit.invalid is not None else None)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from claude_migrate.analysis.roles import COUPLED, Role
 from claude_migrate.data.catalogue import KnownId, Model, Platform
 from claude_migrate.data.findings import weakest
 from claude_migrate.data.model_ids import IdHit
@@ -23,6 +24,30 @@ if TYPE_CHECKING:
     from claude_migrate.data.rules import RuleSpec
 
 PREFIX_PREFERENCE = ("us", "eu", "apac", "global", "jp", "au", "us-gov")
+
+
+def role_safety(role: Role, safety: str, subject: str, options: RunOptions, holder_lies: bool) -> tuple[str, str]:
+    """The safety a rewrite of ``safety`` keeps at a site of ``role``, and what the message adds about it.
+
+    A request's model or a single setting keeps its safety unless its name says the old model; any other use is
+    unsafe alone, and safe only when the run found that every use of the same ID moves together (its group);
+    a group that cannot move whole makes even a request's rewrite unsafe, so nothing splits.
+    """
+    note = ""
+    if not role.safe:
+        safety, note = weakest(safety, "unsafe"), (f"; {role.why}, so it may only move together with the code that "
+                                                   f"produces or tests the same value")
+    elif holder_lies:
+        safety, note = weakest(safety, "unsafe"), (f"; `{role.holder}` names the old model, so after the fix the "
+                                                   f"name would say another model")
+    group = options.group_of(subject)
+    if group is not None and group.moves and role.name in COUPLED and safety == "unsafe":
+        safety, note = "safe", f"; {role.why}: {group.note}"
+    elif group is not None and group.moves and safety == "safe":
+        note = f"{note}; {group.note}"
+    elif group is not None and not group.moves and safety == "safe":
+        safety, note = "unsafe", f"{note}; {group.note}"
+    return safety, note
 
 # The Region an ID's calls run in (None when the code and settings do not say) and where that came from.
 RegionSource = Callable[[], tuple[str | None, str]]

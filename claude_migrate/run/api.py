@@ -17,7 +17,8 @@ from claude_migrate.run.cache import ResultCache, StatIndex
 from claude_migrate.data.catalogue import Platform
 from claude_migrate.run.config import COMMAND_LINE, Settings
 from claude_migrate.data.rule_data import RuleData
-from claude_migrate.analysis.options import RunOptions
+from claude_migrate.analysis.options import GroupDecision, RunOptions
+from claude_migrate.run.coupling import decide_groups
 from claude_migrate.run.discovery import Discovered, discover
 from claude_migrate.data.errors import UsageError
 from claude_migrate.data.findings import Finding
@@ -105,7 +106,8 @@ def _caches(base: Path, rules_key: str, plan: RunPlan, discovered: Discovered, w
         return None, None
     options = plan.options
     settings = [__version__, sys.version_info[:2], rules_key, [rule.code for rule in plan.rules],
-                options.target.name, options.as_of, options.bedrock_region, options.bedrock_profile_prefix]
+                options.target.name, options.as_of, options.bedrock_region, options.bedrock_profile_prefix,
+                options.groups]
     action = "check" if plan.mode is Mode.CHECK else ["fix", sorted(plan.safeties)]
     results = ResultCache(folder, cache.fingerprint(*settings, action), cache.fingerprint(*settings, "check"))
     filters = cache.fingerprint(__version__, plan.code_filter, plan.config_filter)
@@ -159,27 +161,42 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
         select_rules(loaded.rules, scoped.select, scoped.ignore)
     scopes = _scopes(settings, discovered.files)
     stats = RunStats()
-    results: list[FileResult] = []
     warnings: list[str] = []
     chosen: dict[str, RuleSpec] = {}
-    for scoped, files in scopes:
-        rules = select_rules(loaded.rules, scoped.select, scoped.ignore)
-        options = RunOptions(target=_target(data, scoped), as_of=as_of or datetime.date.today(),
-                             bedrock_region=region, bedrock_profile_prefix=settings.bedrock_profile_prefix,
-                             bedrock=bedrock)
-        plan = RunPlan(data, tuple(rules), options, mode, safeties, debug)
-        result_cache, index = (_caches(base, loaded.key, plan, discovered, len(scopes) == 1, warnings) if caching
-                               else (None, None))
-        scheduler = Scheduler(plan, result_cache, index, jobs or os.cpu_count() or 1, Progress.for_run(progress))
-        found = scheduler.run(files)
-        if index is not None:
-            index.save(discovered.roots)
-        results.extend(found)
-        _add_stats(stats, scheduler.stats)
-        codes = {f.code for r in found for f in (*r.findings, *r.fixed)}
-        if any(rule.kind == "outdated-model-id" and rule.code in codes for rule in rules):
-            warnings.extend(w for w in target_warnings(data, options) if w not in warnings)
-        chosen.update((rule.code, rule) for rule in rules)
+
+    def run_scopes(pass_mode: Mode, groups: tuple[GroupDecision, ...], only: set[str] | None) -> list[FileResult]:
+        found_all: list[FileResult] = []
+        for scoped, files in scopes:
+            rules = select_rules(loaded.rules, scoped.select, scoped.ignore)
+            options = RunOptions(target=_target(data, scoped), as_of=as_of or datetime.date.today(),
+                                 bedrock_region=region, bedrock_profile_prefix=settings.bedrock_profile_prefix,
+                                 bedrock=bedrock, groups=groups)
+            plan = RunPlan(data, tuple(rules), options, pass_mode, safeties, debug)
+            result_cache, index = (_caches(base, loaded.key, plan, discovered, len(scopes) == 1 and only is None,
+                                           warnings) if caching else (None, None))
+            scheduler = Scheduler(plan, result_cache, index, jobs or os.cpu_count() or 1, Progress.for_run(progress))
+            found = scheduler.run([file for file in files if only is None or file[0] in only])
+            if index is not None:
+                index.save(discovered.roots)
+            found_all.extend(found)
+            if only is None and (pass_mode is mode or mode is Mode.CHECK):
+                _add_stats(stats, scheduler.stats)
+            codes = {f.code for r in found for f in (*r.findings, *r.fixed)}
+            if any(rule.kind == "outdated-model-id" and rule.code in codes for rule in rules):
+                warnings.extend(w for w in target_warnings(data, options) if w not in warnings)
+            chosen.update((rule.code, rule) for rule in rules)
+        return found_all
+
+    # First every use of every old ID and its role, then the decisions for IDs used in coupled places, then the
+    # run itself with them: a fix never moves a value away from the comparisons that test it.
+    first = run_scopes(Mode.CHECK, (), None) if mode is not Mode.ADD_IGNORE else []
+    groups = decide_groups(f for result in first for f in result.findings)
+    if mode is Mode.CHECK:
+        touched = {r.path for r in first if any(f.subject in {g.subject for g in groups} for f in r.findings)}
+        again = {r.path: r for r in run_scopes(Mode.CHECK, groups, touched)} if touched else {}
+        results = [again.get(result.path, result) for result in first]
+    else:
+        results = run_scopes(mode, groups, None)
     if bedrock is not None and region != bedrock.region:
         warnings.append(f"the Bedrock answer is for {bedrock.region} but the configured Region is "
                         f"{region}: it applies only to clients built in {bedrock.region}")

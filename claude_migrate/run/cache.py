@@ -185,18 +185,18 @@ def _finding_data(finding: Finding) -> list[Any]:
         fix = [finding.fix.safety, [[e.start.line, e.start.column, e.end.line, e.end.column, e.content]
                                     for e in finding.fix.edits]]
     return [finding.code, finding.name, finding.severity, finding.message, finding.start.line,
-            finding.start.column, finding.end.line, finding.end.column, fix, finding.location_prefix]
+            finding.start.column, finding.end.line, finding.end.column, fix, finding.location_prefix, finding.role, finding.subject]
 
 
 def _finding(data: list[Any]) -> Finding:
-    code, name, severity, message, start_line, start_column, end_line, end_column, fix, prefix = data
+    code, name, severity, message, start_line, start_column, end_line, end_column, fix, prefix, role, subject = data
     parsed_fix = None
     if fix is not None:
         safety, edits = fix
         parsed_fix = Fix(str(safety), tuple(Edit(Position(int(a), int(b)), Position(int(c), int(d)), str(content))
                                            for a, b, c, d, content in edits))
     return Finding("", str(code), str(name), str(severity), str(message), Position(int(start_line), int(start_column)),
-                   Position(int(end_line), int(end_column)), parsed_fix, str(prefix))
+                   Position(int(end_line), int(end_column)), parsed_fix, str(prefix), str(role), str(subject))
 
 
 def encode_outcome(outcome: Outcome) -> bytes:
