@@ -296,6 +296,8 @@ class StatIndex:
             del self.entries[path]
         if not (self.changed or stale):
             return
+        if not _own_dir(self.path.parent):
+            return  # a link or file planted in place of the layout folder: never write through it
         try:
             write_atomically(self.path, json.dumps(self.entries, separators=(",", ":")).encode())
         except OSError:

@@ -22,6 +22,12 @@ def _place(finding: Finding) -> str:
     return f"{finding.path}:{finding.location_prefix}{finding.start.line}"
 
 
+def _in_code(finding: Finding) -> bool:
+    """A catalogue in code (a capability set, a table keyed by model) is what lookups test the value against;
+    a data file that lists models is reported, but nothing shows the code compares with it."""
+    return finding.path.endswith((".py", ".pyi", ".ipynb"))
+
+
 def _new_text(finding: Finding) -> str | None:
     return finding.fix.edits[0].content if finding.fix and len(finding.fix.edits) == 1 else None
 
@@ -29,19 +35,20 @@ def _new_text(finding: Finding) -> str | None:
 def decide_groups(findings: Iterable[Finding]) -> tuple[GroupDecision, ...]:
     """The group decisions for every old ID that a run both sets and uses in a coupled place."""
     by_subject: dict[str, list[Finding]] = {}
-    for finding in findings:
+    for finding in sorted(findings, key=lambda f: f.sort_key):  # the same message whatever order files finish in
         if finding.subject and finding.role:
             by_subject.setdefault(finding.subject, []).append(finding)
     decisions = []
     for subject, uses in sorted(by_subject.items()):
         definitions = [use for use in uses if use.role in (REQUEST, CONFIGURATION)]
-        coupled = [use for use in uses if use.role in (*COUPLED, CATALOGUE)]
+        coupled = [use for use in uses if use.role in COUPLED or (use.role == CATALOGUE and _in_code(use))]
         if not definitions or not coupled or not any(use.fix and use.fix.safety == "safe" for use in definitions):
             continue
         places = ", ".join(dict.fromkeys(_place(use) for use in coupled[:SHOWN_PLACES]))
         more = f" and {len(coupled) - SHOWN_PLACES} more" if len(coupled) > SHOWN_PLACES else ""
-        blockers = [use for use in uses if use.fix is None or (use.role not in COUPLED and use.fix.safety != "safe")]
-        texts = {_new_text(use) for use in uses}
+        members = [*definitions, *coupled]
+        blockers = [use for use in members if use.fix is None or (use.role not in COUPLED and use.fix.safety != "safe")]
+        texts = {_new_text(use) for use in members}
         if not blockers and len(texts) == 1:
             note = f"every use of `{subject}` in this run moves together ({places}{more})"
             decisions.append(GroupDecision(subject, True, note))
