@@ -109,7 +109,7 @@ def parse_compare(fields: Fields, key: str, required: bool) -> Compare | None:
     mapping = fields.mapping(key, required=required)
     if mapping is None:
         return None
-    inner = Fields(mapping, f"{key} (op with than or than_field)", allowed={"op", "than", "than_field"})
+    inner = Fields(mapping, key, allowed={"op", "than", "than_field"})
     op = inner.str("op", required=True, choices=tuple(COMPARISONS))
     than_field = parse_field(inner, "than_field", False)
     than = mapping.get("than")
@@ -126,14 +126,13 @@ def parse_model_test(fields: Fields, key: str, required: bool) -> ModelTest | No
     mapping = fields.mapping(key, required=required)
     if mapping is None:
         return None
-    inner = Fields(mapping, f"{key} (fact with in or below)", allowed={"fact", "in", "below"})
+    inner = Fields(mapping, key, allowed={"fact", "in", "below"})
     fact = inner.str("fact", required=True, choices=tuple(MODEL_FACTS))
     values = MODEL_FACTS[fact]
     if values is None:
-        below = parse_field(inner, "below", True)
         if "in" in mapping:
             raise inner.error("in", f"{fact} is a number: test it with below")
-        return ModelTest(fact, below=below)
+        return ModelTest(fact, below=parse_field(inner, "below", True))
     if "below" in mapping:
         raise inner.error("below", f"{fact} is not a number: test it with in")
     among = inner.str_list("in", required=True, choices=values)
