@@ -202,3 +202,89 @@ def test_bad_catalogue_data_names_file_line_and_key(tmp_path: Path, case: str) -
         LOADERS[name](folder)
     assert str(raised.value).startswith(expected_line(folder / name, edited, bad))
     assert "\n" not in str(raised.value)
+
+
+CONDITION_RULE = '''schema: 1
+rules:
+  - code: CM191
+    name: custom-condition
+    summary: A request-condition rule of the project's own.
+    severity: error
+    fix: manual
+    kind: request-condition
+    params:
+      field: thinking.budget_tokens
+      thinking: [enabled]
+      compare: {op: ">=", than_field: max_tokens}
+      outside: [1, 2]
+      model: {fact: max_output_tokens, below: max_tokens}
+    triggers: [budget_tokens]
+    message: "{value} {other_field} {limit} {model}"
+    docs:
+      why: Test.
+      examples:
+        - before: "x = 1\\n"
+          after: "x = 1\\n"
+    sources: [https://example.invalid]
+'''
+BAD_CONDITIONS = {
+    "unknown field": Bad("field: thinking.budget_tokens", "field: thinkng.budget_tokens", "field:", "field",
+                         "unknown request field 'thinkng'"),
+    "empty key in a field": Bad("field: thinking.budget_tokens", "field: thinking.", "field:", "field",
+                                "'thinking.' is not a field like"),
+    "unknown thinking type": Bad("thinking: [enabled]", "thinking: [turned-on]", "thinking:", "thinking",
+                                 "'turned-on' is not one of: enabled, adaptive, disabled"),
+    "unknown operator": Bad('op: ">="', 'op: "=>"', "op:", "op", "'=>' is not one of"),
+    "both than and than_field": Bad("than_field: max_tokens", "than_field: max_tokens, than: 3", "compare:",
+                                    "compare", "give exactly one of than"),
+    "neither than nor than_field": Bad("than_field: max_tokens", "than_field: null", "compare:", "compare",
+                                       "give exactly one of than"),
+    "a string ordered": Bad("than_field: max_tokens", "than: high", "compare:", "than", "expected a number, got str"),
+    "unknown key in compare": Bad("than_field: max_tokens", "than_feld: max_tokens", "compare:", "than_feld",
+                                  "unknown key in compare"),
+    "reversed range": Bad("outside: [1, 2]", "outside: [2, 1]", "outside:", "outside",
+                          "the low end 2 is above the high end 1"),
+    "range of one": Bad("outside: [1, 2]", "outside: [1]", "outside:", "outside", "expected [low, high]"),
+    "unknown model fact": Bad("fact: max_output_tokens", "fact: max_output", "model:", "fact",
+                              "'max_output' is not one of"),
+    "a number fact with in": Bad("below: max_tokens", "in: [high]", "model:", "in",
+                                 "max_output_tokens is a number: test it with below"),
+    "a text fact with below": Bad("fact: max_output_tokens", "fact: thinking", "model:", "below",
+                                  "thinking is not a number: test it with in"),
+    "unknown fact value": Bad("fact: max_output_tokens, below: max_tokens", "fact: thinking, in: [enabled-deprecatd]",
+                              "model:", "in", "'enabled-deprecatd' is not one of"),
+    "two other fields": Bad("thinking: [enabled]", "thinking: [enabled]\n      with_field: temperature",
+                            "with_field", "with_field", "give with_field or compare.than_field, not both"),
+    "unknown placeholder": Bad("{other_field}", "{other_fields}", "message:", "message",
+                               "unknown placeholder {other_fields}"),
+    "only_on_models on another kind": Bad("      outside: [1, 2]\n", "      only_on_models: {fact: tier, in: [opus]}\n",
+                                          "only_on_models", "only_on_models", "unknown key in params of kind"),
+}
+
+
+def test_the_good_condition_rule_loads(tmp_path: Path) -> None:
+    from claude_migrate.data.loading import load_rule_data
+    from claude_migrate.data.rules import load_rule_file
+    from claude_migrate.kinds import builtin_kinds
+
+    path = tmp_path / "ours.yaml"
+    path.write_text(CONDITION_RULE)
+    [rule] = load_rule_file(path, builtin_kinds(), load_rule_data())
+    assert rule.params["outside"] == (1, 2)
+
+
+@pytest.mark.parametrize("case", BAD_CONDITIONS, ids=list(BAD_CONDITIONS))
+def test_a_bad_condition_names_file_line_and_key(tmp_path: Path, case: str) -> None:
+    """In-process: the loader's error is the line the CLI prints (the cases above show that it does)."""
+    from claude_migrate.data.loading import load_rule_data
+    from claude_migrate.data.rules import load_rule_file
+    from claude_migrate.kinds import builtin_kinds
+
+    bad = BAD_CONDITIONS[case]
+    assert bad.old in CONDITION_RULE
+    text = CONDITION_RULE.replace(bad.old, bad.new, 1)
+    path = tmp_path / "ours.yaml"
+    path.write_text(text)
+    with pytest.raises(DataError) as raised:
+        load_rule_file(path, builtin_kinds(), load_rule_data())
+    assert str(raised.value).startswith(expected_line(path, text, bad)), str(raised.value)

@@ -14,6 +14,7 @@ from claude_migrate.data.yamlio import Fields, YamlMap, load_layered
 TIERS = ("haiku", "sonnet", "opus")
 PROFILE_PREFIXES = ("global", "us", "eu", "apac", "jp", "au", "us-gov")
 THINKING_MODES = ("none", "enabled", "enabled-deprecated", "adaptive-only")
+TEMPERATURE_WITH_TOP_P = ("allowed", "rejected")  # whether a model accepts both in one request
 
 
 class Platform(str, Enum):
@@ -196,7 +197,7 @@ def _model(key: str, raw: YamlMap, sources: dict[str, str]) -> Model:
         context_window=fields.int("context_window"),
         thinking=fields.str("thinking", default="none", choices=THINKING_MODES),
         temperature_with_top_p=fields.str("temperature_with_top_p", default="allowed",
-                                          choices=("allowed", "rejected")),
+                                          choices=TEMPERATURE_WITH_TOP_P),
         text_editor=tuple(fields.str_list("text_editor")),
         prefill=fields.bool("prefill", default=True),
         unconfirmed=tuple(fields.str_list("unconfirmed")),

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from claude_migrate.data.catalogue import parse_generation
+from claude_migrate.data.conditions import PARSERS
 from claude_migrate.data.errors import DataError
 from claude_migrate.data.findings import SEVERITIES
 from claude_migrate.data.targets import FIX_SAFETIES
@@ -25,7 +26,8 @@ CODE_PATTERN = "CM" + "[0-9]{3}"
 class Param:
     """One parameter a kind accepts in its rule's ``params`` block."""
 
-    type: str  # "str", "int", "bool", "str_list", "version" (a string like "3.5")
+    type: str  # "str", "int", "bool", "str_list", "version" (a string like "3.5"), or one of the condition
+    # vocabulary's types (data/conditions.py): "field", "range", "compare", "model_test"
     required: bool = False
     default: Any = None
     choices: tuple[str, ...] | None = None
@@ -61,6 +63,8 @@ def parse_params(kind: str, declared: dict[str, Param], params: YamlMap | None, 
             result[name] = fields.str(name, required=p.required, default=p.default)
             if result[name] is not None:
                 parse_generation(result[name], fields, name)
+        elif p.type in PARSERS:
+            result[name] = PARSERS[p.type](fields, name, p.required)
         elif p.type == "int":
             result[name] = fields.int(name, required=p.required, default=p.default)
         else:

@@ -185,5 +185,9 @@ class Fields:
                 raise self.error(key, f"'{item}' is not one of: {', '.join(choices)}")
         return list(value)
 
+    def sequence(self, key: builtins.str, *, required: builtins.bool = False) -> list[Any] | None:
+        """A list of any items, for parameters whose items their reader checks."""
+        return self._get(key, (list,), required, None, "a list")
+
     def any(self, key: builtins.str) -> Any:
         return self.map.get(key)

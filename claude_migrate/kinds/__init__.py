@@ -25,10 +25,10 @@ def builtin_kinds() -> Mapping[str, type[RuleKind]]:
         betas,
         converse,
         model_id,
+        request_condition,
         request_keys,
         responses,
         suppression,
-        thinking,
         tools,
     )
 

@@ -7,7 +7,7 @@ from functools import partial
 
 from claude_migrate.analysis.edits import EditSet, remove_element, remove_entry, with_text
 from claude_migrate.kinds.base import Param, register
-from claude_migrate.kinds.request_kind import RequestKind
+from claude_migrate.kinds.request_kind import RequestKind, models_where
 from claude_migrate.analysis.requests import BetaFlags, Request
 from claude_migrate.analysis.strings import literal_text
 from claude_migrate.analysis.values import Entry, MappingView
@@ -59,14 +59,21 @@ class BetaFlagKind(RequestKind):
 class RemoveBetaFlag(BetaFlagKind):
     """Beta flags that do nothing on the target models: remove them (the whole field when none is left)."""
 
-    PARAMS = {"flags": Param("str_list", required=True)}
-    MESSAGE_FIELDS = frozenset({"flags", "field", "note"})
+    PARAMS = {"flags": Param("str_list", required=True), "only_on_models": Param("model_test")}
+    MESSAGE_FIELDS = frozenset({"flags", "field", "note", "model"})
 
     def check_request(self, request: Request) -> None:
+        """With ``only_on_models``, only requests that may run on a model that ignores the flags are reported."""
         flags = self.flags_of(request)
         found = [f.text for f in flags.flags if f.text in self.params["flags"]] if flags else []
-        if flags and found:
-            self.rewrite(request, flags, dict.fromkeys(found), flags=listed(found), field=flags.hit.label)
+        if not flags or not found:
+            return
+        assert request.runs_on is not None
+        test = self.params["only_on_models"]
+        models = models_where(request, test) if test else request.runs_on.models
+        if models:
+            self.rewrite(request, flags, dict.fromkeys(found), flags=listed(found), field=flags.hit.label,
+                         model=request.runs_on.describe(models))
 
 
 @register("tool-beta-flag")

@@ -1,0 +1,151 @@
+"""The small condition vocabulary of ``request-condition`` rules (and of ``remove-beta-flag``'s
+``only_on_models``): a request field compared with a constant or another field, a range, a fact about the
+models a request runs on. Parsed here, in the data layer, so rule parameters stay plain data that the rule
+cache can unpickle without libcst; the kinds evaluate them against requests.
+
+Deliberately no expression language: each test is one YAML key with one meaning, and a rule reports only
+when all the tests it lists hold.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from claude_migrate.data.catalogue import TEMPERATURE_WITH_TOP_P, THINKING_MODES, TIERS, Model
+from claude_migrate.data.surfaces import LOGICAL_FIELDS
+from claude_migrate.data.yamlio import Fields, YamlMap
+
+Number = int | float
+REQUEST_THINKING = ("enabled", "adaptive", "disabled")  # what a request's ``thinking.type`` may say
+ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {**ORDERINGS, "==": operator.eq, "!=": operator.ne}
+# Model facts a rule may test: the values ``in`` may list, or None for a number tested with ``below``.
+MODEL_FACTS: dict[str, tuple[str, ...] | None] = {
+    "tier": TIERS, "thinking": THINKING_MODES, "temperature_with_top_p": TEMPERATURE_WITH_TOP_P,
+    "max_output_tokens": None, "context_window": None}
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class FieldRef:
+    """A logical request field (``max_tokens``), or a key inside one (``thinking.budget_tokens``)."""
+
+    name: str
+    keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Compare:
+    """``field OP than`` (a constant) or ``field OP than_field`` (another field of the same request)."""
+
+    op: str
+    than: Number | str | None = None
+    than_field: FieldRef | None = None
+
+    def holds(self, value: Any, other: Any) -> bool:
+        """Orderings compare numbers only: a value of another type is not known to fail."""
+        if self.op in ORDERINGS and not (is_number(value) and is_number(other)):
+            return False
+        return COMPARISONS[self.op](value, other)
+
+
+@dataclass(frozen=True)
+class ModelTest:
+    """A fact of a model: one of ``among`` (``in:`` in YAML), or a number below the value of the field ``below``."""
+
+    fact: str
+    among: tuple[str, ...] = ()
+    below: FieldRef | None = None
+
+    def holds(self, model: Model, bound: Any) -> bool:
+        """``bound`` is the value of the ``below`` field in the request (unused for ``in``)."""
+        fact = getattr(model, self.fact)
+        if self.below is None:
+            return fact in self.among
+        return is_number(fact) and is_number(bound) and fact < bound
+
+    def limit(self, models: tuple[Model, ...]) -> Any:
+        """The smallest number fact among ``models`` (what a message calls the limit); None for ``in`` tests."""
+        if self.below is None:
+            return None
+        return min((fact for model in models if is_number(fact := getattr(model, self.fact))), default=None)
+
+
+def _field_ref(fields: Fields, key: str, text: str) -> FieldRef:
+    name, *keys = text.split(".")
+    if name not in LOGICAL_FIELDS:
+        raise fields.error(key, f"unknown request field '{name}' (known: {', '.join(LOGICAL_FIELDS)})")
+    if any(not part for part in keys):
+        raise fields.error(key, f"'{text}' is not a field like max_tokens or thinking.budget_tokens")
+    return FieldRef(name, tuple(keys))
+
+
+def parse_field(fields: Fields, key: str, required: bool) -> FieldRef | None:
+    text = fields.str(key, required=required)
+    return None if text is None else _field_ref(fields, key, text)
+
+
+def parse_range(fields: Fields, key: str, required: bool) -> tuple[Number, Number] | None:
+    """``[low, high]``: two numbers, low first."""
+    value = fields.sequence(key, required=required)
+    if value is None:
+        return None
+    if not (len(value) == 2 and len(value) == 2 and all(is_number(n) for n in value)):
+        raise fields.error(key, "expected [low, high], two numbers")
+    if value[0] > value[1]:
+        raise fields.error(key, f"the low end {value[0]} is above the high end {value[1]}")
+    return value[0], value[1]
+
+
+def parse_compare(fields: Fields, key: str, required: bool) -> Compare | None:
+    """``{op: "<", than: 1024}`` or ``{op: ">=", than_field: max_tokens}``."""
+    mapping = fields.mapping(key, required=required)
+    if mapping is None:
+        return None
+    inner = Fields(mapping, key, allowed={"op", "than", "than_field"})
+    op = inner.str("op", required=True, choices=tuple(COMPARISONS))
+    than_field = parse_field(inner, "than_field", False)
+    than = mapping.get("than")
+    if (than is None) == (than_field is None):
+        raise fields.error(key, "give exactly one of than (a constant) and than_field (another field)")
+    if than is not None and not (is_number(than) or (isinstance(than, str) and op not in ORDERINGS)):
+        raise inner.error("than", f"expected a number{'' if op in ORDERINGS else ' or a string'}, "
+                                  f"got {type(than).__name__}")
+    return Compare(op, than, than_field)
+
+
+def parse_model_test(fields: Fields, key: str, required: bool) -> ModelTest | None:
+    """``{fact: thinking, in: [enabled-deprecated]}`` or ``{fact: max_output_tokens, below: max_tokens}``."""
+    mapping = fields.mapping(key, required=required)
+    if mapping is None:
+        return None
+    inner = Fields(mapping, key, allowed={"fact", "in", "below"})
+    fact = inner.str("fact", required=True, choices=tuple(MODEL_FACTS))
+    values = MODEL_FACTS[fact]
+    if values is None:
+        if "in" in mapping:
+            raise inner.error("in", f"{fact} is a number: test it with below")
+        return ModelTest(fact, below=parse_field(inner, "below", True))
+    if "below" in mapping:
+        raise inner.error("below", f"{fact} is not a number: test it with in")
+    among = inner.str_list("in", required=True, choices=values)
+    return ModelTest(fact, among=tuple(among))
+
+
+PARSERS: dict[str, Callable[[Fields, str, bool], Any]] = {
+    "field": parse_field, "range": parse_range, "compare": parse_compare, "model_test": parse_model_test}
+
+
+def check_one_other_field(params: dict[str, Any], raw: YamlMap) -> None:
+    """A condition names at most one other field: messages call it ``other_field``."""
+    compare = params.get("compare")
+    if params.get("with_field") is not None and compare is not None and compare.than_field is not None:
+        raise raw.error("with_field", "give with_field or compare.than_field, not both (a message names one "
+                                      "other field)")
