@@ -17,6 +17,7 @@ from claude_migrate.analysis.roles import (
     TEST,
     UNKNOWN,
     Role,
+    in_test,
     is_test_file,
     names_a_model,
 )
@@ -283,12 +284,10 @@ class IdSites(Provider):
         """Give each site its role, now that every name the module passes to a request is known."""
         requested = {node for name in self._requested for node in self._assigned.get(name, ())}
         for index, site in enumerate(self.sites):
-            role = self._roles.get(id(site.string))
-            if role is None:
-                continue
+            role = self._roles.get(id(site.string), site.role)
             if role.name == CONFIGURATION and id(site.string) in requested:
                 role = Role(REQUEST, f"{role.why}, which is sent as the model of a request", role.holder)
-            self.sites[index] = IdSite(site.string, site.segment, site.hit, site.calls, role)
+            self.sites[index] = IdSite(site.string, site.segment, site.hit, site.calls, in_test(role, self.ctx.path))
 
 
 def _is_string(node: cst.BaseExpression) -> bool:

@@ -21,7 +21,7 @@ ROLES = (REQUEST, CONFIGURATION, COMPARISON, CATALOGUE, TEST, UNKNOWN)
 # When several things hold for one literal, the most cautious role wins: a list that is also assigned to a name
 # is still a catalogue, a compared literal in an assignment is still compared.
 PRECEDENCE = (CATALOGUE, TEST, COMPARISON, REQUEST, CONFIGURATION, UNKNOWN)
-COUPLED = (COMPARISON, TEST, UNKNOWN)  # unsafe alone; safe when every use of the same ID moves in the run
+COUPLED = (COMPARISON, TEST)  # unsafe alone; safe when every use of the same ID moves in the run
 
 # A name that holds one model: ``model``, ``model_id``, ``modelId``, ``default_model``, ``fast_model``, ...
 _MODEL_NAME = re.compile(r"(?i)^(?:.*[_-])?model(?:[_-]?(?:id|name|identifier))?$|^model[A-Z]\w*$|^\w*Model(?:Id)?$")
@@ -57,6 +57,14 @@ def is_test_file(path: str) -> bool:
     name = parts[-1] if parts else ""
     return (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
             or any(part in ("tests", "test") for part in parts[:-1]))
+
+
+def in_test(role: Role, path: str) -> Role:
+    """A test file's settings, fixtures, mocks and recorded data are what its assertions expect: they move only
+    with the code they test (a request the test really sends stays a request)."""
+    if role.name in (CONFIGURATION, UNKNOWN, CATALOGUE) and is_test_file(path):
+        return Role(TEST, f"it is a value in a test file ({role.why})", role.holder)
+    return role
 
 
 def lying_name(holder: str, old: tuple[int, ...], new: tuple[int, ...]) -> bool:

@@ -17,7 +17,9 @@ from claude_migrate.analysis.options import RunOptions
 from claude_migrate.data.findings import (
     MAX_FIX_PASSES, Edit, Finding, Fix, FixOutcome, Position, apply_edits, choose_fixes, weakest,
 )
-from claude_migrate.analysis.roles import CATALOGUE, CONFIGURATION, UNKNOWN, Role, lying_name, names_a_model
+from claude_migrate.analysis.roles import (
+    CATALOGUE, CONFIGURATION, UNKNOWN, Role, in_test, lying_name, names_a_model,
+)
 from claude_migrate.data.model_ids import IdHit
 from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge, Verdict, role_safety, site_region
 from claude_migrate.engine.source import FixedPointError, SourceError
@@ -107,7 +109,7 @@ class ConfigScanner:
             return site_region(self.options, self.data, lambda: None, regions)
 
         hits = [(number, line, hit) for number, line in lines for hit in self.data.matcher.find(line)]
-        roles = _roles(hits)
+        roles = [in_test(role, path) for role in _roles(hits)]
         writable = _parses(self.file_type, text)
         findings = []
         for (number, _, hit), role in zip(hits, roles):
