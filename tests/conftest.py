@@ -16,7 +16,16 @@ AS_OF = "2026-11-23"
 
 def run_cli(*args: str | Path, cwd: Path | None = None, input: str | None = None,
             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m claude_migrate`` in a subprocess, as a user's shell would (in ``env``, default: ours)."""
+    """Run the CLI as a user would, in this process (fast); in a real process when ``env`` or ``input`` matter."""
+    if env is None and input is None:
+        return invoke(*args, cwd=cwd)
+    return run_process(*args, cwd=cwd, input=input, env=env)
+
+
+def run_process(*args: str | Path, cwd: Path | None = None, input: str | None = None,
+                env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m claude_migrate`` in a subprocess, as a user's shell would (in ``env``, default: ours): for
+    what only a real process shows (start-up, exit codes through the entry point, help texts, signals)."""
     env = {**(os.environ if env is None else env), "NO_COLOR": "1", "COLUMNS": "200"}
     return subprocess.run([sys.executable, "-m", "claude_migrate", *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, input=input, timeout=120)

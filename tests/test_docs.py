@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import REPO, invoke, run_cli
+from conftest import REPO, invoke, run_process
 
 from claude_migrate.formats import FORMATS, load_builtin_formats
 from claude_migrate.formats.docs import rule_catalogue, with_targets_table
@@ -33,7 +33,7 @@ def test_rules_as_markdown_prints_the_catalogue_and_the_listing_aligns_its_colum
 
 def test_help_lists_the_formats_and_targets_from_the_data() -> None:
     load_builtin_formats()
-    help_text = " ".join(run_cli("check", "--help").stdout.split()).replace("- ", "-")  # the real entry point
+    help_text = " ".join(run_process("check", "--help").stdout.split()).replace("- ", "-")  # the real entry point
     for name in FORMATS:
         assert name in help_text
     for name in LOADED.data.targets.by_name:

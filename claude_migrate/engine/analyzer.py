@@ -18,7 +18,7 @@ from claude_migrate.analysis.context import FileContext
 from claude_migrate.analysis.options import RunOptions
 from claude_migrate.analysis.edits import Substitute
 from claude_migrate.data.findings import MAX_FIX_PASSES, Edit, Finding, Fix, FixOutcome, Position, choose_fixes
-from claude_migrate.kinds.base import KIND_REGISTRY
+from claude_migrate.kinds import builtin_kinds
 from claude_migrate.kinds.base import Provider, RawFinding
 from claude_migrate.data.rules import RuleSpec
 from claude_migrate.engine.source import FixedPointError, SourceError, physical_lines
@@ -178,7 +178,7 @@ class Analyzer:
             providers.append(instance)
 
         for spec in self.rules:
-            rule = KIND_REGISTRY[spec.kind](spec, ctx)
+            rule = builtin_kinds()[spec.kind](spec, ctx)
             for kind in rule.REQUIRES:
                 need(kind)
             ctx.rule_instances.append(rule)

@@ -143,9 +143,7 @@ class FileProcessor:
     @cached_property
     def analyzer(self) -> Analyzer:
         from claude_migrate.engine.analyzer import Analyzer  # libcst: only runs with Python candidates pay for it
-        from claude_migrate.kinds import builtin_kinds
 
-        builtin_kinds()  # rules unpickled from the cache did not import their kinds
         return Analyzer(self.plan.data, list(self.plan.rules), self.plan.options)
 
     def checker(self, file_type: str) -> Checker:
