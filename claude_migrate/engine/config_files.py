@@ -17,7 +17,7 @@ from claude_migrate.analysis.options import RunOptions
 from claude_migrate.data.findings import (
     MAX_FIX_PASSES, Edit, Finding, Fix, FixOutcome, Position, apply_edits, choose_fixes, weakest,
 )
-from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge, Verdict, site_region
+from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge, SiteRegion, Verdict, site_region
 from claude_migrate.engine.source import FixedPointError, SourceError
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ class ConfigScanner:
                  if not line.lstrip().startswith(self.comment_marks)]
         regions = {match.group() for _, line in lines for match in _REGION.finditer(line)}
 
-        def region() -> tuple[str | None, str]:
+        def region() -> SiteRegion:
             return site_region(self.options, self.data, lambda: None, regions)
 
         findings = []
