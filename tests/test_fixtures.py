@@ -1,11 +1,13 @@
 """Every fixture pair through the CLI (in this process): ``check`` gives exactly the expected findings, ``fix``
-gives the expected file, and a second fix changes nothing. ``pytest --update-fixtures`` rewrites the findings
-and ``.out`` files from what the tool does now, for a reviewer to read in the diff."""
+gives the expected file having fixed as many findings as ``check`` called fixable, and a second fix changes
+nothing. ``pytest --update-fixtures`` rewrites the findings and ``.out`` files from what the tool does now, for a
+reviewer to read in the diff."""
 
 from __future__ import annotations
 
 import ast
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -23,6 +25,10 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 CASES = fixture_cases()
+# Fixtures where ``fix`` still reaches findings in a later pass that ``check`` does not report: CM103 writes the
+# ID an invalid ID means, and CM101/CM104 then migrate it or add its profile prefix (InvalidIds.judge should write
+# the final ID in one verdict). Remove an entry once its counts agree.
+COUNTS_DISAGREE = {"config-files/settings.json", "model-ids/invalid_ids"}
 
 
 def assert_valid(name: str, text: str) -> None:
@@ -43,6 +49,12 @@ def reported(case: FixtureCase, work: Path) -> list[str]:
     checked = invoke("check", *args, "--as-of", AS_OF, "--output-format", "json", work, cwd=work.parent)
     assert checked.returncode == (1 if json.loads(checked.stdout) else 0), checked.stderr
     return [f"{item['line']}:{item['column']} {item['code']} {item['fix_safety']}" for item in json.loads(checked.stdout)]
+
+
+def fixable(found: list[str], args: list[str]) -> int:
+    """How many of ``found`` a ``fix`` with ``args`` applies: what ``check`` promises ``fix`` will do."""
+    allowed = {"safe", "unsafe"} if "--unsafe-fixes" in args else {"safe"}
+    return sum(line.rsplit(" ", 1)[1] in allowed for line in found)
 
 
 def test_every_fixture_has_its_expected_output_and_findings() -> None:
@@ -80,6 +92,12 @@ def test_fixture(case: FixtureCase, tmp_path: Path, request: pytest.FixtureReque
     assert "error" not in first.stderr, first.stderr
     if request.config.getoption("--update-fixtures") and not case.negative:
         shutil.copyfile(work, case.expected)
+    fixed = re.search(r"Fixed (\d+) findings?", first.stdout)
+    assert fixed is not None, first.stdout
+    if case.id not in COUNTS_DISAGREE:
+        assert int(fixed[1]) == fixable(found, case.args), "check and fix disagree on how many findings fix applies"
+    else:
+        assert int(fixed[1]) > fixable(found, case.args), "counts agree now: remove the case from COUNTS_DISAGREE"
     assert work.read_bytes() == case.expected.read_bytes()
     assert_valid(case.work_name, case.expected.read_text(encoding="utf-8"))
 

@@ -23,7 +23,7 @@ class IdHit:
     known: KnownId | None
     invalid: InvalidId | None
     prefix: str | None  # the cross-Region prefix written before a Bedrock ID, without the dot
-    dynamic_prefix: bool  # an f-string placeholder stands right before ".<id>"
+    dynamic_prefix: bool  # an f-string placeholder stands right before "<id>" or ".<id>": it gives the prefix
     arn_resource: str | None
     arn_account: str | None
     arn_region: str | None
@@ -55,7 +55,7 @@ class IdMatcher:
         self.pattern = re.compile(
             rf"(?<![\w@.\-])(?:(?P<prefix>{prefixes})\.)?(?P<id>{alternation})(?![\w.@\-]|:\d)"
         )
-        self.dotted_start = re.compile(rf"^\.(?P<id>{alternation})(?![\w.@\-]|:\d)")
+        self.dotted_start = re.compile(rf"^\.?(?P<id>{alternation})(?![\w.@\-]|:\d)")
         self.anchor = _common_part(spellings)
         self.anchored = [(spelling, spelling.index(self.anchor)) for spelling in spellings]
 
@@ -74,10 +74,12 @@ class IdMatcher:
         return found
 
     def find(self, value: str, *, after_placeholder: bool = False) -> list[IdHit]:
-        """All IDs in ``value``; ``after_placeholder`` means an f-string field stands right before it."""
+        """All IDs in ``value``; ``after_placeholder`` means an f-string field stands right before it. An ID
+        there (after its dot, or none) has its profile prefix given at run time; the hit leaves the dot out, so a
+        fix keeps it."""
         hits = []
         if after_placeholder and (lead := self.dotted_start.match(value)):
-            hits.append(self._hit(value, lead.start(), lead.end(), lead.group("id"), None, dynamic=True))
+            hits.append(self._hit(value, lead.start("id"), lead.end(), lead.group("id"), None, dynamic=True))
         for match in self.pattern.finditer(value):
             if hits and match.start() < hits[-1].end:
                 continue

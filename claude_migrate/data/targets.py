@@ -85,6 +85,15 @@ def load_targets(path: Path, catalogue: Catalogue, overlays: Sequence[Path] = ()
 
 
 @dataclass(frozen=True)
+class ClientRegion:
+    """The Region code builds a client with, and what adds the profile prefix at run time (or "")."""
+
+    name: str | None
+    variable: str = ""  # the environment variable that decides it, when the code gives only its default
+    runtime_prefix: str = ""  # e.g. "`cross_region=True`": the code adds the profile prefix itself
+
+
+@dataclass(frozen=True)
 class RegionPrefixes:
     """Ordered (glob, prefixes) pairs: the first glob matching a Region wins."""
 

@@ -23,6 +23,7 @@ from claude_migrate.kinds.base import Provider, RawFinding
 from claude_migrate.data.rules import RuleSpec
 from claude_migrate.engine.source import FixedPointError, SourceError, physical_lines
 from claude_migrate.engine.suppressions import apply_suppressions
+from claude_migrate.engine.whole_requests import hold_back_partial_requests
 
 TOO_DEEP = "nesting too deep to parse"
 MAX_PARSE_CHARS = 4_000_000  # libcst needs about 250 bytes of memory per character: 20 MB of source took 5 GB
@@ -197,7 +198,8 @@ class Analyzer:
                                     Position(code_range.end.line, code_range.end.column))
             return ranges[id(node)]
 
-        raws = apply_suppressions(ctx.raw_findings, text, module, self.rules, span)
+        raws = hold_back_partial_requests(ctx, apply_suppressions(ctx.raw_findings, text, module, self.rules, span),
+                                          span)
         edit_of = _EditMaker(wrapper, module, text, raws, span)
         findings: list[Finding] = []
         for raw in raws:

@@ -21,7 +21,7 @@ from claude_migrate.analysis.roles import (
     CATALOGUE, CONFIGURATION, UNKNOWN, Role, in_test, lying_name, names_a_model,
 )
 from claude_migrate.data.model_ids import IdHit
-from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge, Verdict, role_safety, site_region
+from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge, SiteRegion, Verdict, role_safety, site_region
 from claude_migrate.engine.source import FixedPointError, SourceError
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ class ConfigScanner:
                  if not line.lstrip().startswith(self.comment_marks)]
         regions = {match.group() for _, line in lines for match in _REGION.finditer(line)}
 
-        def region() -> tuple[str | None, str]:
+        def region() -> SiteRegion:
             return site_region(self.options, self.data, lambda: None, regions)
 
         hits = [(number, line, hit) for number, line in lines for hit in self.data.matcher.find(line)]

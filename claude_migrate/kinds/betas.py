@@ -6,8 +6,9 @@ from __future__ import annotations
 from functools import partial
 
 from claude_migrate.analysis.edits import EditSet, remove_element, remove_entry, with_text
-from claude_migrate.kinds.base import Param, register
+from claude_migrate.kinds.base import Param, register, weakest
 from claude_migrate.kinds.request_kind import RequestKind, models_where
+from claude_migrate.kinds.tools import ToolVersion
 from claude_migrate.analysis.requests import BetaFlags, Request
 from claude_migrate.analysis.strings import literal_text
 from claude_migrate.analysis.values import Entry, MappingView
@@ -24,8 +25,10 @@ class BetaFlagKind(RequestKind):
         flags = request.beta_flags()
         return flags if isinstance(flags, BetaFlags) else None
 
-    def rewrite(self, request: Request, beta: BetaFlags, changes: dict[str, str | None], **values: object) -> None:
-        """Report a finding whose fix applies ``changes`` (flag -> new flag, or None to remove it)."""
+    def rewrite(self, request: Request, beta: BetaFlags, changes: dict[str, str | None], safety: str = "safe",
+                **values: object) -> None:
+        """Report a finding whose fix applies ``changes`` (flag -> new flag, or None to remove it), at most as safe
+        as ``safety`` (that of the fixes it goes with)."""
         kept = [new for f in beta.flags if (new := changes.get(f.text, f.text)) is not None]
         header = beta.flags[0].element is None  # one comma-separated header string
         edits = EditSet()
@@ -45,7 +48,7 @@ class BetaFlagKind(RequestKind):
                 elif new != flag.text:
                     edits.replace(flag.node, with_text(flag.node, new))
         note = self.shared_note(beta.via)
-        self.report(beta.hit.entry.key_node, safety="unsafe" if note else "safe",
+        self.report(beta.hit.entry.key_node, safety=weakest(safety, "unsafe" if note else "safe"),
                     replacements=edits.replacements(), note=note, **values)
 
     def _remove_field(self, request: Request, flags: BetaFlags, edits: EditSet) -> None:
@@ -87,9 +90,10 @@ class ToolBetaFlag(BetaFlagKind):
     def check_request(self, request: Request) -> None:
         flags = self.flags_of(request)
         old = [f.text for f in flags.flags if f.text in self.params["flags"]] if flags else []
-        needed = self._needed(request) if old else None
-        if not flags or needed is None:
+        planned = self._needed(request) if old else None
+        if not flags or planned is None:
             return
+        needed, safety = planned
         for flag in old:
             if flag in needed:
                 return
@@ -102,17 +106,20 @@ class ToolBetaFlag(BetaFlagKind):
             action = f"the request's tools now need `{missing[0]}` instead"
         else:
             action = "no tool of the request needs it any more: remove it"
-        self.rewrite(request, flags, changes, flag=listed(old), field=flags.hit.label, action=action)
+        self.rewrite(request, flags, changes, safety, flag=listed(old), field=flags.hit.label, action=action)
 
-    def _needed(self, request: Request) -> set[str] | None:
-        """The beta flags the request's Anthropic-defined tools need, or None when its tools are not known."""
+    def _needed(self, request: Request) -> tuple[set[str], str] | None:
+        """The beta flags the request's Anthropic-defined tools need once the selected tool-version rules have
+        fixed them, and the safety of those fixes; None when its tools are not known."""
         elements = request.sequence("tools")
         if elements is None:
-            return set()
+            return set(), "safe"
         if not isinstance(elements, list):
             return None
         types = self.ctx.data.tools.by_type
+        versions = [rule for rule in self.ctx.rule_instances if isinstance(rule, ToolVersion)]
         needed: set[str] = set()
+        safety = "safe"
         for element in elements:
             view = request.resolver.mapping(element)
             if view is None:
@@ -125,6 +132,8 @@ class ToolBetaFlag(BetaFlagKind):
             kind = request.resolver.text(entry.reached())
             if kind is None:
                 return None
+            if (fixed := next((plan for rule in versions if (plan := rule.planned(view)) is not None), None)):
+                kind, safety = fixed[0], weakest(safety, fixed[1])
             if kind in types and (beta := types[kind].beta):
                 needed.add(beta)
-        return needed
+        return needed, safety

@@ -64,11 +64,8 @@ class ModelIdKind(RuleKind):
     def region_source(self, site: IdSite) -> RegionSource:
         """Where the site's calls run: its own client's Region, the file's one Region, or the settings."""
         regions = self.ctx.provider(ClientRegions)
-
-        def call_region() -> str | None:
-            return next((r for call in site.calls if (r := regions.region_of_call(call)) is not None), None)
-
-        return lambda: site_region(self.ctx.options, self.ctx.data, call_region, regions.all_regions)
+        return lambda: site_region(self.ctx.options, self.ctx.data, lambda: regions.of_site(site.string, site.calls),
+                                   regions.all_regions)
 
 
 @register("outdated-model-id")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from claude_migrate.analysis.roles import COUPLED, Role
 from claude_migrate.data.catalogue import KnownId, Model, Platform
 from claude_migrate.data.findings import weakest
 from claude_migrate.data.model_ids import IdHit
-from claude_migrate.data.targets import Replacement
+from claude_migrate.data.targets import ClientRegion, Replacement
 
 if TYPE_CHECKING:
     from claude_migrate.bedrock.snapshot import BedrockSnapshot
@@ -49,8 +49,19 @@ def role_safety(role: Role, safety: str, subject: str, options: RunOptions, hold
         safety, note = "unsafe", f"{note}; {group.note}"
     return safety, note
 
-# The Region an ID's calls run in (None when the code and settings do not say) and where that came from.
-RegionSource = Callable[[], tuple[str | None, str]]
+
+class SiteRegion(NamedTuple):
+    """The Region an ID's calls run in (None when the code and settings do not say), where that came from, the
+    environment variable that decides it at run time (when the code gives only its default), and the code that
+    adds the profile prefix at run time (when it does)."""
+
+    region: str | None
+    origin: str
+    variable: str = ""
+    runtime_prefix: str = ""
+
+
+RegionSource = Callable[[], SiteRegion]
 
 
 @dataclass(frozen=True)
@@ -83,18 +94,22 @@ class Verdict:
                 "note": (rewrite.note if rewrite else "") + extra_note, **self.values}
 
 
-def site_region(options: RunOptions, data: RuleData, call_region: Callable[[], str | None],
-                file_regions: Collection[str]) -> tuple[str | None, str]:
+def site_region(options: RunOptions, data: RuleData, client: Callable[[], ClientRegion | None],
+                file_regions: Collection[str]) -> SiteRegion:
     """The Region of an ID's own client, else the one Region (profile geography) the file names, else the
     configured Region."""
-    if (region := call_region()) is not None:
-        return region, f"region {region}"
+    found = client() or ClientRegion(None)
+    runtime = found.runtime_prefix
+    if found.name is not None:
+        origin = f"region {found.name}" + (f", the default of ${found.variable}" if found.variable else "")
+        return SiteRegion(found.name, origin, found.variable, runtime)
     if len({data.regions.for_region(r) for r in file_regions}) == 1:
         region = sorted(file_regions)[0]
-        return region, f"region {region}"
+        return SiteRegion(region, f"region {region}", runtime_prefix=runtime)
     if options.bedrock_region:
-        return options.bedrock_region, f"region {options.bedrock_region} (configured)"
-    return None, ""
+        return SiteRegion(options.bedrock_region, f"region {options.bedrock_region} (configured)",
+                          runtime_prefix=runtime)
+    return SiteRegion(None, "", runtime_prefix=runtime)
 
 
 @dataclass(frozen=True)
@@ -156,9 +171,12 @@ class IdJudge:
                 return Rewrite(new_id, "manual", "; an ARN that names an account-specific resource needs a "
                                                  "new resource, not a new string")
             return Rewrite(new_id, base_safety)
-        if hit.dynamic_prefix:
+        site = region()
+        if hit.dynamic_prefix or (site.runtime_prefix and hit.prefix is None):
+            given = site.runtime_prefix or "a placeholder"  # never write a second, literal prefix
             return Rewrite(new_id, weakest(base_safety, "unsafe"),
-                           f"; the profile prefix comes from a placeholder: check that it is one of {offer.choices()}")
+                           f"; the profile prefix comes from {given} at run time: check that it is one of "
+                           f"{offer.choices()}")
         if hit.prefix is not None:
             if hit.prefix in offer.profiles:
                 return Rewrite(f"{hit.prefix}.{new_id}", base_safety)
@@ -170,12 +188,17 @@ class IdJudge:
         if not offer.needs_profile:
             return Rewrite(new_id, base_safety)
         candidates: tuple[str, ...]
+        variable = ""
         if self.options.bedrock_profile_prefix:
             candidates, origin = (self.options.bedrock_profile_prefix,), "the bedrock-profile-prefix setting"
         else:
-            where, origin = region()
-            candidates = self.data.regions.for_region(where) if where else ()
+            origin, variable = site.origin, site.variable
+            candidates = self.data.regions.for_region(site.region) if site.region else ()
         for prefix in candidates:
+            if prefix in offer.profiles and variable:  # a hint: the deployment may set another Region
+                return Rewrite(f"{prefix}.{new_id}", weakest(base_safety, "unsafe"),
+                               f" (profile prefix {prefix}. from {origin}); ${variable} decides the Region at run "
+                               f"time: check that {prefix}. serves it")
             if prefix in offer.profiles:
                 return Rewrite(f"{prefix}.{new_id}", base_safety, f" (profile prefix {prefix}. from {origin})")
         if origin:
@@ -288,8 +311,8 @@ class MissingProfiles(IdJudge):
     def judge(self, hit: IdHit, region: RegionSource, others: Sequence[IdJudge]) -> Verdict | None:
         known = hit.known
         if (known is None or known.platform is not Platform.BEDROCK or hit.prefix or hit.dynamic_prefix
-                or hit.arn_resource or known.variant == "other"):
-            return None
+                or hit.arn_resource or known.variant == "other" or region().runtime_prefix):
+            return None  # no prefix to add: the code adds one at run time, or it is written already
         if not self.offer(known.model, region).needs_profile:
             return None
         if self.migrated_to(known.model, others) is not None:

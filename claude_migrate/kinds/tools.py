@@ -12,7 +12,7 @@ import libcst as cst
 from claude_migrate.analysis.bindings import Bindings, Scope
 from claude_migrate.analysis.edits import EditSet, with_text
 from claude_migrate.data.errors import DataError
-from claude_migrate.kinds.base import Param, RuleKind, register
+from claude_migrate.kinds.base import Param, RuleKind, register, weakest
 from claude_migrate.kinds.param_checks import check_known
 from claude_migrate.analysis.providers import Imports
 from claude_migrate.analysis.requests import Requests, RunsOn
@@ -85,27 +85,49 @@ class ToolVersion(ToolKind):
                 if old in self.params["from_types"]:
                     self._check(view, entry, old)  # type: ignore[arg-type]
 
+    def planned(self, view: MappingView) -> tuple[str, str] | None:
+        """The type this rule's fix writes into the tool definition ``view`` and the fix's safety; None when it
+        leaves the type as written (not one of its types, or a change it only reports). Other kinds read the
+        request's tools as the fix will write them, so ``check`` reports in one pass what ``fix`` reaches."""
+        entry = view.get("type")
+        if not isinstance(entry, Entry) or entry.container is not view.container:
+            return None
+        old = self.ctx.provider(Requests).resolver.text(entry.reached())
+        if old not in self.params["from_types"]:
+            return None
+        new, safety, _ = self._plan(view, entry)
+        return (new.type, safety) if new is not None and safety != "manual" else None
+
+    def _plan(self, view: MappingView, type_entry: Entry) -> tuple[ToolType | None, str, str]:
+        """The newest type the definition's models accept, the fix's safety, and what the message adds."""
+        new = self.newest(self.params["family"], self.runs_on(view.container))
+        if new is None:
+            return None, "manual", ""
+        name_entry = view.get("name")
+        name_node = name_entry.value if isinstance(name_entry, Entry) else None
+        name = literal_text(name_node) if name_node is not None else None
+        if not isinstance(type_entry.value, cst.SimpleString) or (
+                name != new.name and not isinstance(name_node, cst.SimpleString)):
+            return new, "manual", " (the type and name are not both string literals here: change them together)"
+        return new, weakest(self.spec.fix, "safe"), ""
+
     def _check(self, view: MappingView, type_entry: Entry, old: str) -> None:
         runs_on = self.runs_on(view.container)
-        new = self.newest(self.params["family"], runs_on)
+        new, safety, note = self._plan(view, type_entry)
         values: dict[str, Any] = {"type": old, "model": runs_on.describe()}
         if new is None:
             self.report(type_entry.value, safety="manual", note="", **values,
                         advice="no single version of this tool fits all of them: choose one per model")
             return
         values["advice"] = f'use `{{"type": "{new.type}", "name": "{new.name}"}}`'
-        name_entry = view.get("name")
-        name_node = name_entry.value if isinstance(name_entry, Entry) else None
-        name = literal_text(name_node) if name_node is not None else None
-        if not isinstance(type_entry.value, cst.SimpleString) or (
-                name != new.name and not isinstance(name_node, cst.SimpleString)):
-            self.report(type_entry.value, safety="manual",
-                        note=" (the type and name are not both string literals here: change them together)", **values)
+        if safety == "manual":
+            self.report(type_entry.value, safety="manual", note=note, **values)
             return
         edits = EditSet()
         edits.replace(type_entry.value, with_text(type_entry.value, new.type))
-        if name != new.name:
-            assert isinstance(name_node, cst.SimpleString)
+        name_entry = view.get("name")
+        name_node = name_entry.value if isinstance(name_entry, Entry) else None
+        if isinstance(name_node, cst.SimpleString) and literal_text(name_node) != new.name:
             edits.replace(name_node, with_text(name_node, new.name))
         self.report(type_entry.value, replacements=edits.replacements(), note="", **values)
 
