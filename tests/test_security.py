@@ -121,7 +121,7 @@ class Planted:
 
 def plant_rule_pickle(folder: Path, marker: Path) -> Path:
     """The malicious pickle under the exact name the next load looks for."""
-    bundled = sorted((rulecache.rules_dir() / "catalogue").glob("*.yaml")) + rulecache.rule_files(())
+    bundled = [*rulecache.data_files(), *rulecache.rule_files(())]  # what load() reads
     key = rulecache._key(bundled, folder)
     path = folder / f"rules-{key}.pickle"
     path.write_bytes(pickle.dumps(Planted(marker)))
