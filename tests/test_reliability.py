@@ -1,0 +1,31 @@
+"""What a fix run writes, and what it refuses to write (issue 18): every written file is checked first, no run
+touches another run's files, and whatever a run skips or refuses is named and makes the exit code 1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import AS_OF, invoke
+
+from claude_migrate.run.cache import CACHE_DIR
+
+OLD = 'M = "claude-3-opus-20240229"\n'
+NEW = 'M = "claude-opus-4-6"\n'
+
+
+def test_a_corrupted_cached_fix_is_never_written(tmp_path: Path) -> None:
+    """A cache entry whose fixed text was damaged (a disk error, an edit by hand) is a miss: the file is
+    analysed again and gets the right fix, never the damaged text with exit 0."""
+    (tmp_path / "app.py").write_text(OLD)
+    assert invoke("fix", "--diff", "--as-of", AS_OF, "app.py", cwd=tmp_path).returncode == 1  # fills the cache
+    damaged = 0
+    for entry in (tmp_path / CACHE_DIR).rglob("*.json"):
+        data = entry.read_bytes()
+        if b'"claude-opus-4-6' in data:
+            entry.write_bytes(data.replace(b'M = \\"claude-opus-4-6\\"', b'M = \\"claude-opus-4-6'))
+            damaged += 1
+    assert damaged
+    fixed = invoke("fix", "--as-of", AS_OF, "app.py", cwd=tmp_path)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert (tmp_path / "app.py").read_text() == NEW
