@@ -29,3 +29,21 @@ def test_a_corrupted_cached_fix_is_never_written(tmp_path: Path) -> None:
     fixed = invoke("fix", "--as-of", AS_OF, "app.py", cwd=tmp_path)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     assert (tmp_path / "app.py").read_text() == NEW
+
+
+COLLIDING = {  # after the fix, two keys (or INI sections) are the same: each loader alone would accept it
+    "prices.json": '{"claude-3-opus-20240229": 15, "claude-opus-4-6": 5}\n',
+    "prices.yaml": "claude-3-opus-20240229: 15\nclaude-opus-4-6: 5\n",
+    "prices.toml": '"claude-3-opus-20240229" = 15\n"claude-opus-4-6" = 5\n',
+    "prices.ini": "[claude-3-opus-20240229]\nprice = 15\n\n[claude-opus-4-6]\nprice = 5\n",
+}
+
+
+def test_a_fix_that_makes_two_keys_equal_is_refused(tmp_path: Path) -> None:
+    for name, text in COLLIDING.items():
+        (tmp_path / name).write_text(text)
+    result = invoke("fix", "--unsafe-fixes", "--no-cache", "--as-of", AS_OF, ".", cwd=tmp_path)
+    assert result.returncode == 1
+    for name, text in COLLIDING.items():
+        assert (tmp_path / name).read_text() == text, name
+        assert f"{name}: error: a fix produced a file that does not parse as " in result.stderr, name
