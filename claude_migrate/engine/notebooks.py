@@ -201,6 +201,11 @@ def code_cells(text: str) -> list[CodeCell]:
             source = stored
         else:
             continue
+        try:
+            source.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise SourceError(f"cell {number}: a lone surrogate escape ({source[exc.start]!r}) is not text; "
+                              "the notebook cannot be analysed") from None
         if (masked := _mask(source)) is not None:
             result.append(CodeCell(number, source, masked[0], masked[1], spans[0], spans[1]))
     return result
