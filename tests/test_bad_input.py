@@ -79,6 +79,10 @@ REFUSED: dict[str, tuple[Callable[[Path], None], str]] = {
     "fifo.py": (lambda path: os.mkfifo(path), "is not a regular file (a FIFO, socket or device)"),
     "zero.py": (lambda path: path.symlink_to("/dev/zero"), "is not a regular file (a FIFO, socket or device)"),
     "folder_link.py": (directory_link, "is a directory"),
+    "utf16.py": (write("# -*- coding: utf-16 -*-\n" + OLD), "bad encoding declaration: utf-16 is not ASCII-compatible"),
+    "ebcdic.py": (write("# coding: cp500\n" + OLD), "bad encoding declaration: cp500 is not ASCII-compatible"),
+    "v3.ipynb": (write('{"nbformat": 3, "worksheets": [{"cells": [{"cell_type": "code", "input": ["M = \\"'
+                       'claude-3-opus-20240229\\""]}]}], "metadata": {}}'), "an nbformat 3 notebook"),
     "broken.ipynb": (write('{"cells": [{"cell_type": "code", "source": ["M = \\"claude-3-opus-20240229\\""]'),
                      "invalid JSON at line 1, column 78: Expecting ',' delimiter"),
 }

@@ -4,9 +4,10 @@ touches another run's files, and whatever a run skips or refuses is named and ma
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
-from conftest import AS_OF, invoke
+from conftest import AS_OF, invoke, run_cli
 
 from claude_migrate.run.cache import CACHE_DIR
 
@@ -47,3 +48,31 @@ def test_a_fix_that_makes_two_keys_equal_is_refused(tmp_path: Path) -> None:
     for name, text in COLLIDING.items():
         assert (tmp_path / name).read_text() == text, name
         assert f"{name}: error: a fix produced a file that does not parse as " in result.stderr, name
+
+
+def test_an_unwritable_output_file_stops_the_run_before_any_fix(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(OLD)
+    result = invoke("fix", "--as-of", AS_OF, "--output-file", tmp_path / "missing" / "report.json", ".", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"claude-migrate: error: --output-file {tmp_path / 'missing' / 'report.json'}: " \
+                            f"no folder {tmp_path / 'missing'}\n"
+    assert (tmp_path / "app.py").read_text() == OLD
+
+
+def test_jobs_are_capped_at_the_cpu_count(tmp_path: Path) -> None:
+    for index in range(120):
+        (tmp_path / f"m{index}.py").write_text(OLD)
+    result = invoke("check", "--no-cache", "--as-of", AS_OF, "--jobs", "64", ".", cwd=tmp_path)
+    assert f"parsed by {os.cpu_count()} processes" in result.stderr + result.stdout
+
+
+def test_a_fifo_named_like_a_rule_file_is_refused_not_read(tmp_path: Path) -> None:
+    """Reading it blocked the run forever."""
+    (tmp_path / "rules").mkdir()
+    os.mkfifo(tmp_path / "rules" / "ours.yaml")
+    (tmp_path / "pyproject.toml").write_text('[tool.claude-migrate]\nextra-rule-dirs = ["rules"]\n')
+    (tmp_path / "app.py").write_text(OLD)
+    result = run_cli("check", ".", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (f"claude-migrate: error: {tmp_path / 'rules' / 'ours.yaml'}: not a regular file "
+                             "(a FIFO, socket, device or folder); refused\n")

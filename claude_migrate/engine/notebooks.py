@@ -188,6 +188,9 @@ def code_cells(text: str) -> list[CodeCell]:
         raise SourceError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise SourceError("JSON nested too deep to read") from None
+    if isinstance(notebook, dict) and "worksheets" in notebook and "cells" not in notebook:
+        raise SourceError("an nbformat 3 notebook (cells inside worksheets) is not read; skipped "
+                          "(`jupyter nbconvert --to notebook` upgrades it)")
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list) or not _is_python(notebook):
         return []
     result = []
