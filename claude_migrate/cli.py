@@ -91,6 +91,18 @@ def _settings(config: Path | None, start: Path) -> Settings:
     return load_settings(config_path) if config_path else Settings()
 
 
+def _check_output(path: Path) -> None:
+    """Refuse an --output-file that cannot be written before any fix is: a fix run used to write its fixes,
+    then exit 2 ("usage error") without the per-file results."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise UsageError(f"--output-file {path}: is a folder")
+    if not folder.is_dir():
+        raise UsageError(f"--output-file {path}: no folder {folder}")
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"--output-file {path}: not writable")
+
+
 def _write_output(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
@@ -118,6 +130,8 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
     date = _as_of(as_of)
     try:
         chosen_format = get_format(output_format)
+        if output_file is not None:
+            _check_output(output_file)
         start = common_directory(chosen_paths)
         if diff_base is not None and mode is api.Mode.ADD_IGNORE:
             raise UsageError("--diff-base and --add-ignore cannot be combined")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, run_cli
+from conftest import AS_OF, invoke, run_cli
 
 from claude_migrate.analysis.options import RunOptions
 from claude_migrate.run.discovery import discover
@@ -78,6 +79,10 @@ REFUSED: dict[str, tuple[Callable[[Path], None], str]] = {
     "fifo.py": (lambda path: os.mkfifo(path), "is not a regular file (a FIFO, socket or device)"),
     "zero.py": (lambda path: path.symlink_to("/dev/zero"), "is not a regular file (a FIFO, socket or device)"),
     "folder_link.py": (directory_link, "is a directory"),
+    "utf16.py": (write("# -*- coding: utf-16 -*-\n" + OLD), "bad encoding declaration: utf-16 is not ASCII-compatible"),
+    "ebcdic.py": (write("# coding: cp500\n" + OLD), "bad encoding declaration: cp500 is not ASCII-compatible"),
+    "v3.ipynb": (write('{"nbformat": 3, "worksheets": [{"cells": [{"cell_type": "code", "input": ["M = \\"'
+                       'claude-3-opus-20240229\\""]}]}], "metadata": {}}'), "an nbformat 3 notebook"),
     "broken.ipynb": (write('{"cells": [{"cell_type": "code", "source": ["M = \\"claude-3-opus-20240229\\""]'),
                      "invalid JSON at line 1, column 78: Expecting ',' delimiter"),
 }
@@ -210,3 +215,48 @@ def test_a_file_fixed_by_root_keeps_its_owner(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert path.read_text() == NEW
     assert (path.stat().st_uid, path.stat().st_gid) == (65534, 65534)
+
+
+DEEP = 100_000  # deeper than any parser's recursion limit
+# name: (files to write, extra arguments, the start of the one error line; exit 2)
+BAD_SETTINGS: dict[str, tuple[dict[str, bytes], tuple[str, ...], str]] = {
+    "a .gitignore line that is a lone backslash": (
+        {".git/HEAD": b"", ".gitignore": b"build/\n\\\n"}, (), "{root}/.gitignore:2: invalid pattern '\\\\'"),
+    "deeply nested TOML": (
+        {"pyproject.toml": b"[tool.claude-migrate]\nx = " + b"[" * DEEP + b"]" * DEEP + b"\n"}, (),
+        "{root}/pyproject.toml: invalid TOML: nested too deeply to read"),
+    "deeply nested snapshot JSON": (
+        {"snapshot.json": b"[" * DEEP + b"]" * DEEP}, ("--bedrock-snapshot", "snapshot.json"),
+        "snapshot.json: not a Bedrock snapshot: JSON nested too deeply to read"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_SETTINGS, ids=list(BAD_SETTINGS))
+def test_bad_settings_input_is_one_line_and_exit_2(tmp_path: Path, case: str) -> None:
+    files, arguments, message = BAD_SETTINGS[case]
+    for name, data in {**files, "app.py": OLD.encode()}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    result = invoke("check", "--no-cache", *arguments, ".", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"claude-migrate: error: {message.format(root=tmp_path)}\n"
+
+
+def test_a_lone_surrogate_in_a_notebook_cell_is_named_not_an_internal_error(tmp_path: Path) -> None:
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+            "source": ['M = "claude-3-opus-20240229"  # \\ud800\n']}
+    notebook = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    (tmp_path / "nb.ipynb").write_text(notebook.replace("\\\\ud800", "\\ud800"))
+    result = invoke("fix", "--no-cache", "--as-of", AS_OF, ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert error_lines(result.stderr) == {
+        "nb.ipynb": "cell 1: a lone surrogate escape ('\\ud800') is not text; the notebook cannot be analysed"}
+
+
+def test_sarif_names_a_file_whose_name_is_not_utf8(tmp_path: Path) -> None:
+    name = os.fsdecode(b"b\xffd.py")
+    (tmp_path / name).write_text(OLD)
+    result = invoke("check", "--no-cache", "--as-of", AS_OF, "--output-format", "sarif", ".", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    (location,) = [r["locations"][0] for r in json.loads(result.stdout)["runs"][0]["results"]]
+    assert location["physicalLocation"]["artifactLocation"]["uri"] == "b%FFd.py"

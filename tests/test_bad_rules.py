@@ -83,6 +83,10 @@ BAD_RULES = {
     "bad version parameter": Bad('generation_from: "3"', 'generation_from: "three"', "generation_from",
                                  "generation_from", "'three' is not a version like \"3.5\""),
     "bad message placeholder": Bad("is {model}", "is {modle}", "message:", "message", "unknown placeholder {modle}"),
+    # these loaded, then failed on every file with "internal error"
+    "attribute placeholder": Bad("is {model}", "is {model.x}", "message:", "message", "placeholder {model.x}: write"),
+    "index placeholder": Bad("is {model}", "is {model[9]}", "message:", "message", "placeholder {model[9]}: write"),
+    "format spec placeholder": Bad("is {model}", "is {model:d}", "message:", "message", "placeholder {model:d}: write"),
     "bad severity": Bad("severity: warning", "severity: fatal", "severity:", "severity",
                         "'fatal' is not one of: error, warning, info"),
     "bad fix safety": Bad("fix: safe", "fix: always", "fix: always", "fix", "'always' is not one of: safe, unsafe"),
@@ -118,6 +122,13 @@ BAD_CONFIGS = {
                                   "bedrock-profile-prefix", "'mars' is not one of: global"),
     "missing rule folder": Bad('["ci-rules"]', '["ci-rulez"]', "extra-rule-dirs", "extra-rule-dirs",
                                "'ci-rulez' is not a folder"),
+    # these were tracebacks
+    "bad exclude pattern": Bad(SECTION, SECTION + 'exclude = ["build", "\\\\"]\n', "exclude", "exclude",
+                               "invalid pattern '\\\\'"),
+    "bad override pattern": Bad('["ci-rules"]\n', '["ci-rules"]\n\n[[tool.claude-migrate.overrides]]\n'
+                                'paths = ["\\\\"]\ntarget = "claude-4"\n', "paths", "paths", "invalid pattern '\\\\'"),
+    "tool is not a table": Bad('[project]\nname = "app"\n\n[tool.claude-migrate]', 'tool = "x"\n# [tool.claude-migrate]',
+                               "tool =", "tool", "expected a table"),
 }
 
 

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import AS_OF, run_cli
 from fixture_cases import fixture_cases
 
@@ -86,3 +88,51 @@ def test_leftover_temp_files_are_never_read_and_the_next_write_removes_them(tmp_
     assert fixed.returncode == 0, fixed.stderr
     assert target.read_text() == 'M = "claude-opus-4-6"\n'
     assert leftovers(tmp_path) == [other]
+
+
+def _group_members(group: int) -> list[int]:
+    """Live (not zombie) processes in the process group ``group``, read from /proc."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group and fields[0] != "Z":
+                members.append(int(entry.name))
+    return members
+
+
+def _children(pid: int) -> list[int]:
+    return [member for member in _group_members(pid) if member != pid]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_workers_die_with_the_main_process_and_write_nothing_after(tmp_path: Path) -> None:
+    """SIGKILL to the main process alone (not its group): its workers used to write more files, then wait
+    forever for a parent that was gone."""
+    tree = tmp_path / "tree"
+    build_tree(tree)
+    for index in range(SMALL_FILES, 6 * SMALL_FILES):
+        (tree / "small" / f"m{index:03d}.py").write_text(f'M{index} = "claude-3-5-sonnet-20241022"  # {index}\n')
+    env = {**os.environ, "NO_COLOR": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "claude_migrate", *FIX_ARGS, "--no-cache", "--jobs", "2", tree],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while len(_children(process.pid)) < 2 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(_children(process.pid)) >= 2, "the workers never started"
+    time.sleep(0.3)
+    process.send_signal(signal.SIGKILL)  # the main process only
+    process.wait()
+    deadline = time.monotonic() + 5
+    while _group_members(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = _group_members(process.pid)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "workers outlived the main process"
+    at_kill = snapshot(tree)
+    time.sleep(1)
+    assert snapshot(tree) == at_kill, "a file was written after the kill"

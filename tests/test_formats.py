@@ -204,3 +204,18 @@ def test_json_edits_rewrite_the_file_exactly_as_fix_does(tmp_path: Path) -> None
     run_cli("fix", "--as-of", AS_OF, "app.py", cwd=tmp_path)
     assert edited == (tmp_path / "app.py").read_text()
     assert '"thinking": {"type": "enabled", "budget_tokens": 8000},\n        },' in edited
+
+
+def test_text_shows_a_window_of_a_long_line_and_hides_secrets(tmp_path: Path) -> None:
+    """A 2.4 MB one-line JSON printed whole for every finding (177 MB of CI log); a key on the line was echoed."""
+    from conftest import invoke
+
+    filler = ", ".join(f'"k{index}": "{"x" * 40}"' for index in range(50_000))
+    (tmp_path / "models.json").write_text('{"model": "claude-3-opus-20240229", ' + filler + "}\n")
+    (tmp_path / "app.py").write_text('KEY = "sk-ant-api03-' + "A" * 40 + '"; M = "claude-3-opus-20240229"\n')
+    result = invoke("check", "--no-cache", "--as-of", AS_OF, ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert len(result.stdout) < 5_000, len(result.stdout)
+    assert '1 | {"model": "claude-3-opus-20240229", "k0": "xxxxxxxxxx' in result.stdout
+    assert "sk-ant-api03-" + "A" * 10 not in result.stdout
+    assert "*" * 30 + '"; M = "claude-3-opus-20240229"' in result.stdout

@@ -127,6 +127,8 @@ def load_snapshot(path: Path) -> BedrockSnapshot:
     except json.JSONDecodeError as exc:
         raise DataError(path, exc.lineno, None, f"not a Bedrock snapshot: invalid JSON ({exc.msg}, column "
                                                 f"{exc.colno})") from None
+    except RecursionError:
+        raise DataError(path, None, None, "not a Bedrock snapshot: JSON nested too deeply to read") from None
     _require(path, "(top level)", document, dict, "a JSON object written by `claude-migrate models --save`")
     if document.get("schema") != SCHEMA:
         raise DataError(path, None, "schema", f"expected {SCHEMA} (this claude-migrate reads snapshot schema {SCHEMA})")

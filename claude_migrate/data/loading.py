@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from claude_migrate.data.catalogue import load_catalogue
+from claude_migrate.data.errors import DataError
 from claude_migrate.data.model_ids import IdMatcher
 from claude_migrate.data.rule_data import RuleData
 from claude_migrate.data.rules import KindSchema, RuleSpec, load_rules
@@ -50,9 +53,17 @@ def load_rule_data(base: Path | None = None, extra_dirs: tuple[Path, ...] = ()) 
 
 
 def rule_files(extra_dirs: tuple[Path, ...] = ()) -> list[Path]:
+    """The rule files; one that is not a regular file (a FIFO named ``*.yaml`` hung the run) is a DataError."""
     files = sorted(rules_dir().glob("*.yaml"))
     for folder in extra_dirs:
         files.extend(sorted(folder.glob("*.yaml")))
+    for file in files:
+        try:
+            regular = stat.S_ISREG(os.stat(file).st_mode)
+        except OSError as exc:
+            raise DataError(file, None, None, f"cannot read: {exc.strerror or exc}") from None
+        if not regular:
+            raise DataError(file, None, None, "not a regular file (a FIFO, socket, device or folder); refused")
     return files
 
 

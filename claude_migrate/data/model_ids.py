@@ -23,7 +23,7 @@ class IdHit:
     known: KnownId | None
     invalid: InvalidId | None
     prefix: str | None  # the cross-Region prefix written before a Bedrock ID, without the dot
-    dynamic_prefix: bool  # an f-string placeholder stands right before "<id>" or ".<id>": it gives the prefix
+    dynamic_prefix: bool  # the code computes what stands before the ID (an f-string field, a ``+``)
     arn_resource: str | None
     arn_account: str | None
     arn_region: str | None
@@ -55,7 +55,9 @@ class IdMatcher:
         self.pattern = re.compile(
             rf"(?<![\w@.\-])(?:(?P<prefix>{prefixes})\.)?(?P<id>{alternation})(?![\w.@\-]|:\d)"
         )
-        self.dotted_start = re.compile(rf"^\.?(?P<id>{alternation})(?![\w.@\-]|:\d)")
+        # An ID at the very start of a literal after a placeholder, or after a dot that opens the literal
+        # (``prefix + ".anthropic..."``): the prefix is computed at run time.
+        self.computed_start = re.compile(rf"^\.?(?P<id>{alternation})(?![\w.@\-]|:\d)")
         self.anchor = _common_part(spellings)
         self.anchored = [(spelling, spelling.index(self.anchor)) for spelling in spellings]
 
@@ -74,11 +76,12 @@ class IdMatcher:
         return found
 
     def find(self, value: str, *, after_placeholder: bool = False) -> list[IdHit]:
-        """All IDs in ``value``; ``after_placeholder`` means an f-string field stands right before it. An ID
-        there (after its dot, or none) has its profile prefix given at run time; the hit leaves the dot out, so a
-        fix keeps it."""
+        """All IDs in ``value``; ``after_placeholder`` means an f-string field stands right before it. An ID whose
+        profile prefix is computed is reported without the separator before it, so that an edit keeps the
+        separator (``f"{prefix}.anthropic..."`` must not lose its dot) and no literal prefix is ever added."""
         hits = []
-        if after_placeholder and (lead := self.dotted_start.match(value)):
+        lead = self.computed_start.match(value) if after_placeholder or value.startswith(".") else None
+        if lead is not None:
             hits.append(self._hit(value, lead.start("id"), lead.end(), lead.group("id"), None, dynamic=True))
         for match in self.pattern.finditer(value):
             if hits and match.start() < hits[-1].end:

@@ -105,11 +105,19 @@ class RuleSpec:
 
 
 def _check_message(fields: Fields, template: str, allowed: frozenset[str]) -> None:
+    """Every placeholder is a plain ``{name}`` the kind supplies: ``{id.x}``, ``{id[9]}`` or ``{id:d}`` loaded fine
+    and then failed on every file with an internal error."""
     try:
-        names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+        parts = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(template)
+                 if name is not None]
     except ValueError as exc:
         raise fields.error("message", f"bad message template: {exc}") from None
-    unknown = sorted(name for name in names if name.split(".")[0].split("[")[0] not in allowed)
+    for name, spec, conversion in parts:
+        if spec or conversion or any(mark in name for mark in ".[]"):
+            shown = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            raise fields.error("message", f"placeholder {{{shown}}}: write a plain {{name}} (no attribute, index, "
+                                          "conversion or format spec)")
+    unknown = sorted(name for name, _, _ in parts if name not in allowed)
     if unknown:
         raise fields.error("message", f"unknown placeholder {{{unknown[0]}}} (this kind offers: "
                                       f"{', '.join(sorted(allowed))})")

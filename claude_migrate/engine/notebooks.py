@@ -188,6 +188,9 @@ def code_cells(text: str) -> list[CodeCell]:
         raise SourceError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise SourceError("JSON nested too deep to read") from None
+    if isinstance(notebook, dict) and "worksheets" in notebook and "cells" not in notebook:
+        raise SourceError("an nbformat 3 notebook (cells inside worksheets) is not read; skipped "
+                          "(`jupyter nbconvert --to notebook` upgrades it)")
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list) or not _is_python(notebook):
         return []
     result = []
@@ -201,6 +204,11 @@ def code_cells(text: str) -> list[CodeCell]:
             source = stored
         else:
             continue
+        try:
+            source.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise SourceError(f"cell {number}: a lone surrogate escape ({source[exc.start]!r}) is not text; "
+                              "the notebook cannot be analysed") from None
         if (masked := _mask(source)) is not None:
             result.append(CodeCell(number, source, masked[0], masked[1], spans[0], spans[1]))
     return result

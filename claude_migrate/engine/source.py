@@ -83,6 +83,9 @@ def decode(path: Path, raw: bytes) -> SourceFile:
     body = raw[len(BOM):] if bom else raw
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
     try:
+        if b"#".decode(codec, "replace") != "#":  # UTF-16, EBCDIC: Python refuses such a cookie, and so do we
+            raise ReadError(f"bad encoding declaration: {codec} is not ASCII-compatible; Python cannot run "
+                            "this file; skipped")
         text = body.decode(codec)
     except UnicodeDecodeError as exc:
         line = body.count(b"\n", 0, exc.start) + 1

@@ -26,7 +26,7 @@ def _artifact(path: str) -> dict[str, str]:
         relative = absolute.relative_to(Path.cwd())
     except ValueError:
         return {"uri": absolute.as_uri()}
-    return {"uri": quote(relative.as_posix()), "uriBaseId": ROOT}
+    return {"uri": quote(os.fsencode(relative.as_posix())), "uriBaseId": ROOT}  # bytes: a name need not be UTF-8
 
 
 def _region(start: Position, end: Position) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from claude_migrate.run.api import Mode, RunResult
@@ -27,16 +28,40 @@ def _lines(path: str) -> list[str]:
         return []
 
 
+CONTEXT = 40  # characters of a long line shown on each side of a finding's span, as Ruff does
+MAX_SPAN = 120  # at most this much of the span itself
+# Values that look like credentials: Anthropic, OpenAI and AWS keys, and long key-like tokens after "key"/"token".
+SECRET = re.compile(r"sk-ant-[\w-]{8,}|sk-[A-Za-z0-9_-]{20,}|(?:AKIA|ASIA)[0-9A-Z]{16}"
+                    r"|(?i:(?<=key)|(?<=token)|(?<=secret)|(?<=password))([\"']?\s*[:=]\s*[\"']?)[A-Za-z0-9/+_.-]{16,}")
+
+
+def redact(text: str) -> str:
+    """``text`` with anything that looks like a secret starred out, keeping its length (and so every column),
+    so that CI logs do not echo a key that happens to stand on a finding's line."""
+    def stars(match: re.Match[str]) -> str:
+        keep = len(match.group(1)) if match.group(1) is not None else 4
+        return match.group()[:keep] + "*" * (len(match.group()) - keep)
+
+    return SECRET.sub(stars, text)
+
+
 def _excerpt(finding: Finding, lines: list[str]) -> list[str]:
-    """The finding's first source line with its span underlined, as Ruff shows it."""
+    """The finding's first source line with its span underlined, as Ruff shows it: only a window around the span
+    of a long line (a 2.4 MB one-line JSON printed whole for each finding made 177 MB), with secrets starred."""
     if finding.location_prefix or not 0 < finding.start.line <= len(lines):
         return []
     line = lines[finding.start.line - 1].replace("\t", " ")
+    start = min(finding.start.column, len(line))
     end = finding.end.column if finding.end.line == finding.start.line else len(line)
+    end = max(start + 1, min(end, start + MAX_SPAN))
+    left, right = max(0, start - CONTEXT), min(len(line), end + CONTEXT)
+    around = max(0, left - MAX_SPAN)  # a secret that starts before the window is still recognised
+    shown = redact(line[around:min(len(line), right + MAX_SPAN)])[left - around:right - around]
+    head, tail = ("…" if left else ""), ("…" if right < len(line) else "")
     number = str(finding.start.line)
     gutter = " " * len(number)
-    underline = " " * finding.start.column + "^" * max(1, end - finding.start.column)
-    return [f"{gutter} |", f"{number} | {line}", f"{gutter} | {underline}"]
+    underline = " " * (len(head) + start - left) + "^" * (end - start)
+    return [f"{gutter} |", f"{number} | {head}{shown}{tail}", f"{gutter} | {underline}"]
 
 
 def _help(finding: Finding) -> str:

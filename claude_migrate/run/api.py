@@ -174,7 +174,8 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
             plan = RunPlan(data, tuple(rules), options, pass_mode, safeties, debug)
             result_cache, index = (_caches(base, loaded.key, plan, discovered, len(scopes) == 1 and only is None,
                                            warnings) if caching else (None, None))
-            scheduler = Scheduler(plan, result_cache, index, jobs or os.cpu_count() or 1, Progress.for_run(progress))
+            cpus = os.cpu_count() or 1
+            scheduler = Scheduler(plan, result_cache, index, min(jobs or cpus, cpus), Progress.for_run(progress))
             found = scheduler.run([file for file in files if only is None or file[0] in only])
             if index is not None:
                 index.save(discovered.roots)

@@ -4,7 +4,8 @@ parses nothing.
 - Results are stored per file content: the key is a hash of the file type and bytes, inside a folder
   named by the run's fingerprint (tool version, Python version, rule files, selected rules, target,
   date, Region settings, check or fix, and a random value of this user's: see rulecache.py). Entries
-  are JSON and hold no path: a corrupt entry is a miss, never a crash, and never runs code.
+  are JSON and hold no path: a corrupt entry is a miss, never a crash, and never runs code. Each starts
+  with a checksum keyed by its folder's fingerprint, so a damaged fixed text is a miss, never written.
 - A stat index maps each walked file's path, size, times and inode to its content hash (or to "holds
   no trigger token"), so that an unchanged file is not even read. As in git, a file modified within
   the last two seconds is not indexed: a second write in the same clock tick would not change its stat.
@@ -17,6 +18,7 @@ parses nothing.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import itertools
 import json
 import os
@@ -199,14 +201,24 @@ def _finding(data: list[Any]) -> Finding:
                    Position(int(end_line), int(end_column)), parsed_fix, str(prefix), str(role), str(subject))
 
 
-def encode_outcome(outcome: Outcome) -> bytes:
-    return json.dumps({"findings": [_finding_data(f) for f in outcome.findings],
+def _entry_sum(key: str, body: bytes) -> bytes:
+    return hashlib.blake2b(body, digest_size=16, key=key.encode()[:64]).hexdigest().encode()
+
+
+def encode_outcome(outcome: Outcome, key: str) -> bytes:
+    """The entry: a checksum of the body keyed by the cache folder's fingerprint, a newline, the body as JSON."""
+    body = json.dumps({"findings": [_finding_data(f) for f in outcome.findings],
                        "fixed": [_finding_data(f) for f in outcome.fixed],
                        "text": outcome.text, "error": outcome.error}).encode()
+    return _entry_sum(key, body) + b"\n" + body
 
 
-def decode_outcome(data: bytes) -> Outcome:
-    raw = json.loads(data)
+def decode_outcome(data: bytes, key: str) -> Outcome:
+    """The outcome of an entry; ValueError unless its checksum holds: a damaged fixed text is never written."""
+    checksum, _, body = data.partition(b"\n")
+    if not hmac.compare_digest(checksum, _entry_sum(key, body)):
+        raise ValueError("damaged entry")
+    raw = json.loads(body)
     text, error = raw["text"], raw["error"]
     if not (text is None or isinstance(text, str)) or not (error is None or isinstance(error, str)):
         raise ValueError("bad entry")
@@ -218,13 +230,14 @@ class ResultCache:
 
     def __init__(self, folder: Path, key: str, check_key: str) -> None:
         self.folder = folder
+        self.key, self.check_key = key, check_key
         self.results = folder / LAYOUT / key
         self.check_results = folder / LAYOUT / check_key
         self._made: set[Path] = set()
 
     def get(self, content: str) -> Outcome | None:
         try:
-            return decode_outcome(read_no_follow(self.results / f"{content}.json"))
+            return decode_outcome(read_no_follow(self.results / f"{content}.json"), self.key)
         except Exception:  # noqa: BLE001 - a missing, corrupt or foreign entry is a miss, whatever is wrong
             return None
 
@@ -236,7 +249,8 @@ class ResultCache:
                 if not _own_dir(folder):
                     return  # a link or file planted under the fingerprint's name: never write through it
                 self._made.add(folder)
-            write_atomically(folder / f"{content}.json", encode_outcome(outcome))
+            key = self.check_key if folder == self.check_results else self.key
+            write_atomically(folder / f"{content}.json", encode_outcome(outcome, key))
         except OSError:
             pass  # a cache that cannot be written only costs time
 

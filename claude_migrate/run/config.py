@@ -15,6 +15,7 @@ import pathspec
 
 from claude_migrate.data.catalogue import PROFILE_PREFIXES
 from claude_migrate.data.errors import DataError
+from claude_migrate.run.discovery import pattern_spec
 from claude_migrate.run.filetypes import FILE_TYPES
 
 if sys.version_info >= (3, 11):
@@ -129,8 +130,8 @@ def _overrides(path: Path, text: str, raw: Any) -> tuple[Override, ...]:
                                   for key in ("select", "ignore") if key in table}
         if "target" in table:
             values["target"] = _string(path, line("target"), "target", table["target"])
-        result.append(Override(paths, values, path.parent.resolve(), f"{path}:{line('')}",
-                               pathspec.GitIgnoreSpec.from_lines(paths)))
+        spec = pattern_spec(paths, path, "paths", lambda _: line("paths"))
+        result.append(Override(paths, values, path.parent.resolve(), f"{path}:{line('')}", spec))
     return tuple(result)
 
 
@@ -143,7 +144,14 @@ def load_settings(path: Path) -> Settings:
         raise DataError(path, None, None, f"cannot read: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise DataError(path, None, None, f"invalid TOML: {exc}") from None
-    section = document.get("tool", {}).get("claude-migrate")
+    except RecursionError:
+        raise DataError(path, None, None, "invalid TOML: nested too deeply to read") from None
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        where = re.search(r"^[ \t]*\"?tool\"?[ \t]*=", text, re.M)
+        raise DataError(path, text.count("\n", 0, where.start()) + 1 if where else None, "tool",
+                        "expected a table ([tool.claude-migrate])")
+    section = tool.get("claude-migrate")
     if section is None:
         return Settings(config_path=path)
     if not isinstance(section, dict):
@@ -157,6 +165,8 @@ def load_settings(path: Path) -> Settings:
     for key in ("select", "ignore", "exclude"):
         if key in section:
             values[key] = _strings(path, line(key), key, section[key])
+    if "exclude" in values:
+        pattern_spec(values["exclude"], path, "exclude", lambda _: line("exclude"))
     for key in ("target", "bedrock-region", "bedrock-profile-prefix"):
         if key in section:
             values[key.replace("-", "_")] = _string(path, line(key), key, section[key])

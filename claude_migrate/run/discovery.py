@@ -7,11 +7,12 @@ one: over a 10,000-file tree it must cost a small part of what reading the files
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claude_migrate.data.errors import DataError
 from claude_migrate.run.filetypes import FILE_TYPES, file_type, named_file_type
 
 if TYPE_CHECKING:
@@ -33,15 +34,31 @@ class Discovered:
     roots: list[str]  # the directories walked, as absolute paths
 
 
-def _ignore_spec(directory: str) -> pathspec.PathSpec | None:
-    import pathspec  # only trees with a .gitignore pay for it
+def pattern_spec(patterns: Sequence[str], path: str | Path, key: str | None,
+                 line: Callable[[int], int | None]) -> pathspec.PathSpec:
+    """Git patterns as one spec; a pattern pathspec refuses (a lone ``\\``) is a DataError naming the file, the
+    line (``line`` maps a pattern's index to it) and the key, not a traceback."""
+    import pathspec  # only runs with patterns pay for it
 
     try:
-        with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as handle:
+        return pathspec.GitIgnoreSpec.from_lines(patterns)
+    except ValueError:
+        for index, pattern in enumerate(patterns):
+            try:
+                pathspec.GitIgnoreSpec.from_lines([pattern])
+            except ValueError:
+                raise DataError(path, line(index), key, f"invalid pattern {pattern!r}") from None
+        raise
+
+
+def _ignore_spec(directory: str) -> pathspec.PathSpec | None:
+    path = os.path.join(directory, ".gitignore")
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
             lines = handle.read().splitlines()
     except OSError:
         return None
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    return pattern_spec(lines, path, None, lambda index: index + 1)
 
 
 def _is_ignored(absolute: str, is_dir: bool, specs: Specs) -> bool:
@@ -110,9 +127,7 @@ def _exclusion(patterns: list[str], base: Path) -> Exclusion:
     """The ``exclude`` setting as a test; patterns are relative to the config's folder."""
     if not patterns:
         return lambda absolute, shown, name: False
-    import pathspec
-
-    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+    spec = pattern_spec(patterns, "exclude", None, lambda index: None)  # checked with its line when the config loaded
     root = os.path.abspath(base).rstrip(os.sep) + os.sep
 
     def excluded(absolute: str, shown: str, name: str) -> bool:

@@ -29,8 +29,36 @@ CHUNK_BYTES = 64 * 1024  # ... or this much source, so that tasks weigh about th
 _worker: FileProcessor | None = None
 
 
-def _start_worker(plan: RunPlan, cache: ResultCache | None) -> None:
+def _die_with(parent: int) -> None:
+    """End this worker when the main process dies, even by SIGKILL: else it goes on writing fixes to a tree
+    whose run was stopped, then waits forever for a parent that is gone. Linux tells the kernel to kill it
+    (prctl PR_SET_PDEATHSIG); elsewhere a thread watches for the parent to change."""
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        watched = libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError, TypeError):  # no C library to load, or no prctl in it
+        watched = False
+    if os.getppid() != parent:  # it died before the call above
+        os._exit(1)
+    if not watched:
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.2)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="claude-migrate-parent-watch", daemon=True).start()
+
+
+def _start_worker(plan: RunPlan, cache: ResultCache | None, parent: int) -> None:
     global _worker
+    _die_with(parent)
     _worker = FileProcessor(plan, cache)
     _worker.analyzer  # noqa: B018 - import libcst now, while the main process is still scanning
 
@@ -99,7 +127,7 @@ class Scheduler:
         from concurrent.futures import ProcessPoolExecutor
 
         self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_start_worker,
-                                        initargs=(self.plan, self.cache))
+                                        initargs=(self.plan, self.cache, os.getpid()))
         self.pool.submit(int)  # starts the workers (and their libcst import) now
 
     def _collect(self, files: int) -> None:
