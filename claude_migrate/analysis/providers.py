@@ -209,6 +209,9 @@ class IdSites(Provider):
         if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
             for element in node.elements:
                 self._mark(element.value, role)
+        elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            self._mark(node.left, role)  # ``prefix + ".anthropic..."``: the parts of one value
+            self._mark(node.right, role)
         elif (known := self._roles.get(id(node))) is None or PRECEDENCE.index(role.name) < PRECEDENCE.index(known.name):
             self._roles[id(node)] = role
 
