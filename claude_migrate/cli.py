@@ -162,7 +162,7 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
         typer.echo(f"warning: {warning}", err=True)
     for line in report.summary_lines(result, mode):
         print(line, file=summary_stream)
-    for line in runsummary.scale_lines(result):
+    for line in runsummary.scale_lines(result, mode):
         typer.echo(line, err=True)
     changed = any(f.changed for f in result.files)
     pending = bool(result.findings) or (changed and (mode is api.Mode.DIFF or exit_non_zero_on_fix))

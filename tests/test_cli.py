@@ -205,3 +205,18 @@ def test_unprocessable_files_are_reported_and_the_run_goes_on(tmp_path: Path) ->
 def test_python_dash_m_and_version() -> None:
     result = run_cli("--version")
     assert result.returncode == 0 and result.stdout.startswith("claude-migrate ")
+
+
+def test_output_never_contradicts_itself(tmp_path: Path) -> None:
+    """A missing path is an error, not "All checks passed!"; `fix --diff` says what would change, having written
+    nothing."""
+    missing = run_cli("check", "missing.py", cwd=tmp_path)
+    assert missing.returncode == 1
+    assert "All checks passed!" not in missing.stdout
+    assert "missing.py: error: no such file or directory" in missing.stderr
+    for index in range(2):
+        (tmp_path / f"m{index}.py").write_text('M = "claude-3-opus-20240229"\n')
+    diff = run_cli("fix", "--diff", "--as-of", AS_OF, ".", cwd=tmp_path)
+    assert "Would fix 2 findings in 2 files" in diff.stdout
+    assert "0 from cache, 2 would change." in diff.stderr and "CM101 2 (2 would fix)." in diff.stderr
+    assert (tmp_path / "m0.py").read_text() == 'M = "claude-3-opus-20240229"\n'

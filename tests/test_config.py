@@ -65,6 +65,7 @@ def test_config_command_prints_settings_with_origins(project: Path) -> None:
         "bedrock-region = (not set)  # default",
         "bedrock-profile-prefix = (not set)  # default",
         "extra-rule-dirs = []  # default",
+        'file-types = ["python", "notebook", "env", "yaml", "json", "toml", "ini"]  # default',
         "",
         f"[[tool.claude-migrate.overrides]]  # {config}:8",
         'paths = ["legacy/"]',

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from pathlib import Path
 
 from claude_migrate.run.config import Settings
 
-SHOWN = ("target", "select", "ignore", "exclude", "bedrock_region", "bedrock_profile_prefix", "extra_rule_dirs")
+# Every setting a user can write; the rest of Settings says where they came from.
+SHOWN = tuple(item.name for item in fields(Settings) if item.name not in ("config_path", "origins", "overrides"))
 
 
 def _value(value: object) -> str:

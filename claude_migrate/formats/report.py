@@ -41,8 +41,10 @@ def summary_lines(result: RunResult, mode: Mode) -> list[str]:
             if unsafe:
                 extras.append(f"{unsafe} more with `--unsafe-fixes`")
             lines.append(text + (f" ({'; '.join(extras)})." if extras else "."))
-        else:
+        elif not errors:
             lines.append("All checks passed!")
+        else:
+            lines.append("No findings in the files that could be processed.")
     else:
         changed = sum(1 for r in result.files if r.changed)
         verb = "Would fix" if mode is Mode.DIFF else "Fixed"

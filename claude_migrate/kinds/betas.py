@@ -48,7 +48,10 @@ class BetaFlagKind(RequestKind):
                 elif new != flag.text:
                     edits.replace(flag.node, with_text(flag.node, new))
         note = self.shared_note(beta.via)
-        self.report(beta.hit.entry.key_node, safety=weakest(safety, "unsafe" if note else "safe"),
+        # The caret goes on the flag written in the request; a flag reached through a name is shown where the
+        # request uses the name, so two requests sharing one list get a finding each.
+        written = None if beta.via else next((flag.node for flag in beta.flags if flag.text in changes), None)
+        self.report(written or beta.hit.entry.key_node, safety=weakest(safety, "unsafe" if note else "safe"),
                     replacements=edits.replacements(), note=note, **values)
 
     def _remove_field(self, request: Request, flags: BetaFlags, edits: EditSet) -> None:
