@@ -166,9 +166,7 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
         typer.echo(line, err=True)
     changed = any(f.changed for f in result.files)
     pending = bool(result.findings) or (changed and (mode is api.Mode.DIFF or exit_non_zero_on_fix))
-    if result.errors:
-        raise typer.Exit(1)
-    raise typer.Exit(1 if pending and not exit_zero else 0)
+    raise typer.Exit(1 if (pending or result.errors) and not exit_zero else 0)
 
 
 @app.command()

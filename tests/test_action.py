@@ -43,3 +43,29 @@ def test_action_writes_sarif_and_annotates(tmp_path: Path) -> None:
     annotated = step(annotate)
     assert annotated.returncode == 1
     assert annotated.stdout.startswith("::error file=app.py,line=1,col=9,endLine=1,endColumn=37,title=CM101::")
+
+
+def test_a_file_that_does_not_parse_still_gets_every_annotation_and_the_configured_exit(tmp_path: Path) -> None:
+    """One syntax error used to stop the SARIF step, and the pull request got no annotation at all."""
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    _, sarif, annotate = action["runs"]["steps"]
+    (tmp_path / "app.py").write_text('MODEL = "claude-3-5-sonnet-20241022"\n')
+    (tmp_path / "broken.py").write_text('def broken(:\n    "claude-3-opus-20240229"\n')
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    for fail, expected in (("true", 1), ("false", 0)):
+        inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()}
+        inputs.update({"args": f"--as-of {AS_OF}", "fail-on-findings": fail})
+
+        def step(spec: dict[str, object]) -> subprocess.CompletedProcess[str]:
+            env = {**os.environ, "PATH": path, **_step_env(spec, inputs)}
+            return subprocess.run(["bash", "-e", "-c", str(spec["run"])], cwd=tmp_path, env=env, capture_output=True,
+                                  text=True, timeout=120)
+
+        written = step(sarif)
+        assert written.returncode == 0, written.stderr
+        log = json.loads((tmp_path / "claude-migrate.sarif").read_text(encoding="utf-8"))
+        assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["CM101", "CM000"]
+        annotated = step(annotate)
+        assert annotated.returncode == expected, annotated.stderr
+        titles = re.findall(r"title=(CM\d+)::", annotated.stdout)
+        assert titles == ["CM101", "CM000"], annotated.stdout

@@ -165,7 +165,7 @@ def test_bad_configuration_names_file_line_and_key(tmp_path: Path) -> None:
     (["fix", "--diff"], 'M = "claude-3-opus-20240229"\n', 1),
     (["fix", "--diff"], 'M = "claude-sonnet-4-6"\n', 0),
     (["check"], 'def broken(:\n    "claude-3-opus-20240229"\n', 1),
-    (["fix", "--exit-zero"], 'def broken(:\n    "claude-3-opus-20240229"\n', 1),
+    (["fix", "--exit-zero"], 'def broken(:\n    "claude-3-opus-20240229"\n', 0),  # as Ruff: --exit-zero is 0
     (["check", "--target", "claude-9"], 'M = "claude-3-opus-20240229"\n', 2),
     (["check", "--as-of", "yesterday"], 'M = "claude-3-opus-20240229"\n', 2),
     (["check", "--no-such-option"], 'M = "claude-3-opus-20240229"\n', 2),

@@ -87,7 +87,10 @@ def test_sarif_validates_against_the_official_schema_and_carries_fixes(project: 
     assert "claude-migrate rule CM101" in rules[0]["help"]["text"]
     assert run["invocations"][0]["executionSuccessful"] is False
     assert "broken.py: syntax error at line 1" in run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
-    safe, unsafe, manual = run["results"]
+    safe, unsafe, manual, broken = run["results"]
+    assert (broken["ruleId"], broken["level"], rules[broken["ruleIndex"]]["name"]) == (
+        "CM000", "error", "file-not-processed")  # the file that did not parse, besides the notification
+    assert broken["message"]["text"].startswith("could not be processed: syntax error")
     assert safe["ruleId"] == "CM101" and safe["level"] == "error" and rules[safe["ruleIndex"]]["id"] == "CM101"
     location = safe["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": "app.py", "uriBaseId": "%SRCROOT%"}
@@ -115,7 +118,8 @@ def test_github_commands_line_by_line(tmp_path: Path) -> None:
         f"::error file={where}/app.py,line=5,col=9,endLine=5,endColumn=34,title=CM101::"
         + UNSAFE.replace("CM101 ", "") + " [unsafe fix available]",
         f"::error file={where}/app.py,line=6,col=7,endLine=6,endColumn=110,title=CM101::" + MANUAL.replace("CM101 ", ""),
-        f"::error file={where}/broken.py,title=claude-migrate::could not be processed: syntax error at line 1, "
+        f"::error file={where}/broken.py,line=1,col=1,endLine=1,endColumn=1,title=CM000::could not be processed: "
+        "syntax error at line 1, "
         "column 12: invalid syntax",
     ]
 

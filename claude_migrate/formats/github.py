@@ -5,6 +5,7 @@ from __future__ import annotations
 from claude_migrate.run.api import Mode, RunResult
 from claude_migrate.data.findings import Finding
 from claude_migrate.formats.base import register
+from claude_migrate.formats.report import reported
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -35,7 +36,5 @@ def _annotation(finding: Finding) -> str:
 
 @register("github", machine=True)
 def render_github(result: RunResult, mode: Mode) -> str:
-    lines = [_annotation(f) for f in result.findings]
-    lines += [command("error", {"file": file.path, "title": "claude-migrate"}, f"could not be processed: {file.error}")
-              for file in result.errors]
+    lines = [_annotation(f) for f in reported(result)]
     return "".join(line + "\n" for line in lines)

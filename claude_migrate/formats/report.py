@@ -7,7 +7,18 @@ from collections import Counter
 from typing import Any
 
 from claude_migrate.run.api import Mode, RunResult
-from claude_migrate.data.findings import Finding
+from claude_migrate.data.findings import Finding, Position
+
+# A file that could not be read, parsed or written: the machine formats report it like a finding (as Ruff does
+# for syntax errors), so a CI step that annotates findings annotates it too.
+NOT_PROCESSED = ("CM000", "file-not-processed")
+
+
+def reported(result: RunResult) -> list[Finding]:
+    """The findings, then one per file that could not be processed."""
+    code, name = NOT_PROCESSED
+    return [*result.findings, *(Finding(file.path, code, name, "error", f"could not be processed: {file.error}",
+                                        Position(1, 0), Position(1, 0)) for file in result.errors)]
 
 
 def finding_location(finding: Finding) -> str:

@@ -12,6 +12,7 @@ from claude_migrate import __version__
 from claude_migrate.run.api import Mode, RunResult
 from claude_migrate.data.findings import Finding, Position
 from claude_migrate.formats.base import register
+from claude_migrate.formats.report import NOT_PROCESSED, reported
 from claude_migrate.data.rules import RuleSpec
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -80,9 +81,16 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
+def _not_processed_rule() -> dict[str, Any]:
+    code, name = NOT_PROCESSED
+    return {"id": code, "name": name, "shortDescription": {"text": "A file that could not be read, parsed or written."},
+            "defaultConfiguration": {"level": "error"}, "properties": {"fix": "manual"}}
+
+
 @register("sarif", machine=True)
 def render_sarif(result: RunResult, mode: Mode) -> str:
-    index = {rule.code: position for position, rule in enumerate(result.rules)}
+    rules = [_rule(rule) for rule in result.rules] + ([_not_processed_rule()] if result.errors else [])
+    index = {rule["id"]: position for position, rule in enumerate(rules)}
     notifications = [{"level": "error", "message": {"text": f"{file.path}: {file.error}"},
                       "locations": [{"physicalLocation": {"artifactLocation": _artifact(file.path)}}]}
                      for file in result.errors]
@@ -91,12 +99,12 @@ def render_sarif(result: RunResult, mode: Mode) -> str:
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "claude-migrate", "version": __version__, "semanticVersion": __version__,
-                                "rules": [_rule(rule) for rule in result.rules]}},
+                                "rules": rules}},
             "originalUriBaseIds": {ROOT: {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
             "columnKind": "unicodeCodePoints",
             "invocations": [{"executionSuccessful": not result.errors,
                              "toolExecutionNotifications": notifications}],
-            "results": [_result(f, index) for f in result.findings],
+            "results": [_result(f, index) for f in reported(result)],
         }],
     }
     return json.dumps(log, indent=2) + "\n"
