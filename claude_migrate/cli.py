@@ -299,6 +299,22 @@ def list_models(
     raise typer.Exit(view.exit_code)
 
 
+@app.command("report")
+def fleet_report(files: Annotated[list[Path], typer.Argument(help="JSON results of `check --output-format json`, "
+                                                                 "one per repository (named after the file).")],
+                 as_of: AsOf = None) -> None:
+    """Sum up many repositories' results: per repository and rule, and the nearest retirement dates (Markdown)."""
+    from claude_migrate.formats.fleet import fleet_report as render, load_results
+    from claude_migrate.run import rulecache
+
+    try:
+        text = render(load_results(files), rulecache.load().data, _as_of(as_of) or datetime.date.today())
+    except UsageError as exc:
+        _fail(str(exc))
+        return
+    sys.stdout.write(text)
+
+
 @app.command("config")
 def show_config(path: Annotated[Optional[Path], typer.Argument(help="A file or folder (default: the current "
                                                                    "directory); for a file, its overrides apply.")] = None,
