@@ -123,7 +123,7 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
     from claude_migrate.bedrock.live import bedrock_answer, boto3_client
     from claude_migrate.run.discovery import common_directory
     from claude_migrate.formats import get_format
-    from claude_migrate.run.gitdiff import changed_lines, only_changed
+    from claude_migrate.run.gitdiff import changed_lines
 
     mode = api.Mode(mode_name)
     chosen_paths = paths or [Path(".")]
@@ -140,10 +140,8 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
                                      bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix)
         bedrock = bedrock_answer(live=bedrock_live, snapshot=bedrock_snapshot, region=settings.bedrock_region,
                                  profile=None, factory=boto3_client, live_flag="--bedrock-live")
-        result = api.run(chosen_paths, settings, mode, unsafe_fixes=unsafe_fixes, as_of=date, debug=debug,
-                         bedrock=bedrock, jobs=jobs, use_cache=not no_cache, progress=True)
-        if changes is not None:
-            result = only_changed(result, changes)
+        result = api.run(chosen_paths, settings, mode, unsafe_fixes=unsafe_fixes, changes=changes, as_of=date,
+                         debug=debug, bedrock=bedrock, jobs=jobs, use_cache=not no_cache, progress=True)
     except UsageError as exc:
         _fail(str(exc))
         return

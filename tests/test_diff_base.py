@@ -62,3 +62,17 @@ def test_hunk_bodies_and_quoted_names_are_parsed() -> None:
             '--- "a/we\\"ird.py"\n+++ "b/we\\"ird.py"\n@@ -3,2 +2,0 @@\n-x\n-y\n\\ No newline at end of file\n'
             '--- a/gone.py\n+++ /dev/null\n@@ -1 +0,0 @@\n-z\n')
     assert parse_diff(diff) == {"q.py": {2}, "sp ace.py": {2, 3}, 'we"ird.py': set()}
+
+
+def test_a_pull_request_check_reads_only_the_files_it_changes(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q", "-b", "main")
+    for index in range(6):
+        (tmp_path / f"m{index}.py").write_text(OLD)
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    (tmp_path / "m0.py").write_text(OLD + 'NEW = "claude-3-5-sonnet-20241022"\n')
+    (tmp_path / "m1.py").write_text(OLD + "X = 1\n")
+    result = run_cli("check", "--diff-base", "main", "--as-of", AS_OF, "--no-cache", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Scanned 2 files" in result.stderr and "2 parsed" in result.stderr, result.stderr
+    assert "m0.py:2:7: CM101" in result.stdout and "m1.py" not in result.stdout

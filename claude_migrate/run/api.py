@@ -6,7 +6,7 @@ import datetime
 import os
 import sys
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from claude_migrate.run.config import COMMAND_LINE, Settings
 from claude_migrate.data.rule_data import RuleData
 from claude_migrate.analysis.options import GroupDecision, RunOptions
 from claude_migrate.run.coupling import decide_groups
+from claude_migrate.run.gitdiff import ChangedLines
 from claude_migrate.run.discovery import Discovered, discover
 from claude_migrate.data.errors import UsageError
 from claude_migrate.data.findings import Finding
@@ -140,6 +141,7 @@ def _add_stats(total: RunStats, more: RunStats) -> None:
 
 
 def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool = False,
+        changes: ChangedLines | None = None,
         as_of: datetime.date | None = None, debug: bool = False, bedrock: BedrockSnapshot | None = None,
         jobs: int | None = None, use_cache: bool = True, progress: bool = False) -> RunResult:
     """Check or fix ``paths``; ``jobs`` processes (default: one per CPU) parse what the cache cannot answer.
@@ -154,6 +156,9 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
     region = settings.bedrock_region or (bedrock.region if bedrock else None)
     base = settings.config_path.parent if settings.config_path else Path.cwd()
     discovered = discover(paths, list(settings.exclude), base, settings.file_types)
+    if changes is not None:  # a pull request costs what it changes: files without an added line are not read
+        discovered = replace(discovered, files=[file for file in discovered.files if changes.has_file(file[0])],
+                             roots=[])  # and the stat index of the whole tree is left as it was
     safeties = frozenset({"safe", "unsafe"} if unsafe_fixes else {"safe"})
     caching = use_cache and bedrock is None and mode is not Mode.ADD_IGNORE
     for scoped in (settings, *(settings.apply(override) for override in settings.overrides)):
@@ -203,5 +208,7 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
                         f"{region}: it applies only to clients built in {bedrock.region}")
     missing = [FileResult(str(p), error="no such file or directory") for p in discovered.missing]
     results = sorted([*missing, *results], key=lambda result: result.path.split(os.sep))
+    if changes is not None:
+        results = [replace(result, findings=[f for f in result.findings if changes.touches(f)]) for result in results]
     stats.seconds = time.perf_counter() - started
     return RunResult(results, [chosen[code] for code in sorted(chosen)], warnings, stats)

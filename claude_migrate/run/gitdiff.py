@@ -11,10 +11,9 @@ import codecs
 import os
 import re
 import subprocess
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from claude_migrate.run.api import FileResult, RunResult
 from claude_migrate.data.errors import UsageError
 from claude_migrate.data.findings import Finding
 
@@ -29,6 +28,11 @@ class ChangedLines:
 
     def _key(self, path: str) -> str:
         return Path(os.path.relpath(os.path.realpath(path), self.root)).as_posix()
+
+    def has_file(self, path: str) -> bool:
+        """Whether the file has an added or changed line: only such files need to be analysed."""
+        key = self._key(path)
+        return key in self.untracked or bool(self.added.get(key))
 
     def touches(self, finding: Finding) -> bool:
         key = self._key(finding.path)
@@ -89,10 +93,3 @@ def changed_lines(base: str, start: Path) -> ChangedLines:
                  "--find-renames", "--src-prefix=a/", "--dst-prefix=b/", base, "--"], root, base)
     untracked = _git(["ls-files", "-z", "--others", "--exclude-standard"], root, base)
     return ChangedLines(Path(os.path.realpath(root)), parse_diff(diff), frozenset(filter(None, untracked.split("\0"))))
-
-
-def only_changed(result: RunResult, changes: ChangedLines) -> RunResult:
-    """The run with only the findings on added or changed lines."""
-    files: list[FileResult] = [replace(file, findings=[f for f in file.findings if changes.touches(f)])
-                               for file in result.files]
-    return replace(result, files=files)
