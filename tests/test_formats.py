@@ -223,3 +223,18 @@ def test_text_shows_a_window_of_a_long_line_and_hides_secrets(tmp_path: Path) ->
     assert '1 | {"model": "claude-3-opus-20240229", "k0": "xxxxxxxxxx' in result.stdout
     assert "sk-ant-api03-" + "A" * 10 not in result.stdout
     assert "*" * 30 + '"; M = "claude-3-opus-20240229"' in result.stdout
+
+
+def test_text_takes_its_source_lines_from_the_results(tmp_path: Path) -> None:
+    """The text format shows the lines as analysed, without reading files again (here: no longer there)."""
+    import datetime
+
+    from claude_migrate.formats.text import render_text
+    from claude_migrate.run.api import Mode, run
+    from claude_migrate.run.config import Settings
+
+    path = tmp_path / "app.py"
+    path.write_text('MODEL = "claude-3-opus-20240229"  # the only line\n')
+    result = run([path], Settings(), Mode.CHECK, as_of=datetime.date.fromisoformat(AS_OF), use_cache=False)
+    path.unlink()
+    assert '1 | MODEL = "claude-3-opus-20240229"  # the only line' in render_text(result, Mode.CHECK)

@@ -21,11 +21,13 @@ def _diffs(result: RunResult) -> list[str]:
     return [file.diff.rstrip("\n") for file in result.files if file.diff]
 
 
-def _lines(path: str) -> list[str]:
+def _lines(path: str) -> dict[int, str]:
+    """The file's lines as it is on disk: for results the stat index answered without reading the file."""
     try:
-        return [line.rstrip("\r\n") for line in physical_lines(read_source(Path(path)).text)]
+        return {number: line.rstrip("\r\n")
+                for number, line in enumerate(physical_lines(read_source(Path(path)).text), start=1)}
     except ReadError:
-        return []
+        return {}
 
 
 CONTEXT = 40  # characters of a long line shown on each side of a finding's span, as Ruff does
@@ -45,12 +47,12 @@ def redact(text: str) -> str:
     return SECRET.sub(stars, text)
 
 
-def _excerpt(finding: Finding, lines: list[str]) -> list[str]:
+def _excerpt(finding: Finding, lines: dict[int, str]) -> list[str]:
     """The finding's first source line with its span underlined, as Ruff shows it: only a window around the span
     of a long line (a 2.4 MB one-line JSON printed whole for each finding made 177 MB), with secrets starred."""
-    if finding.location_prefix or not 0 < finding.start.line <= len(lines):
+    if finding.location_prefix or finding.start.line not in lines:
         return []
-    line = lines[finding.start.line - 1].replace("\t", " ")
+    line = lines[finding.start.line].replace("\t", " ")
     start = min(finding.start.column, len(line))
     end = finding.end.column if finding.end.line == finding.start.line else len(line)
     end = max(start + 1, min(end, start + MAX_SPAN))
@@ -73,11 +75,13 @@ def _help(finding: Finding) -> str:
 @register("text", machine=False)
 def render_text(result: RunResult, mode: Mode) -> str:
     blocks = []
-    sources: dict[str, list[str]] = {}
+    sources = {file.path: file.lines for file in result.files if file.lines}
     for finding in result.findings:
-        # After --diff or --add-ignore, positions are in text that is not (or no longer) on disk: no excerpt.
-        on_disk = mode in (Mode.CHECK, Mode.FIX)
-        lines = sources.setdefault(finding.path, _lines(finding.path)) if on_disk else []
+        # The lines come with the results (as analysed: after --diff, text that is not on disk); only a result the
+        # stat index gave without reading the file needs the file, and after --add-ignore it has changed.
+        if finding.path not in sources:
+            sources[finding.path] = _lines(finding.path) if mode in (Mode.CHECK, Mode.FIX) else {}
+        lines = sources[finding.path]
         excerpt = _excerpt(finding, lines)
         pad = " " * (len(excerpt[0]) - 1) if excerpt else "  "
         blocks.append("\n".join([finding_line(finding), *excerpt, f"{pad}= {_help(finding)}"]))

@@ -208,6 +208,9 @@ class FileProcessor:
         if outcome.error is not None:
             return FileResult(path, error=outcome.error)
         result = FileResult(path, outcome.findings, outcome.fixed)
+        analysed = outcome.text if outcome.text is not None else (source.text if source is not None else None)
+        if analysed is not None and outcome.findings:
+            result.lines = finding_lines(analysed, outcome.findings)
         if outcome.text is not None:
             assert source is not None
             result.changed = True
@@ -271,3 +274,11 @@ class FileProcessor:
             return result
         except (SourceError, WriteError) as exc:
             return FileResult(path, error=str(exc))
+
+
+def finding_lines(text: str, findings: list[Finding]) -> dict[int, str]:
+    """The lines of ``text`` the findings start on, so output formats need not read the file again (and can show
+    the text a ``--diff`` run analysed, which is not on disk)."""
+    wanted = {finding.start.line for finding in findings if not finding.location_prefix}
+    return {number: line.rstrip("\r\n") for number, line in enumerate(physical_lines(text), start=1)
+            if number in wanted}

@@ -24,6 +24,7 @@ class FileResult:
     diff: str = ""
     changed: bool = False
     suppressed: list[Finding] = field(default_factory=list)  # check --add-ignore: now silenced by a new comment
+    lines: dict[int, str] = field(default_factory=dict)  # the source lines the findings point at, as analysed
 
 
 @dataclass
