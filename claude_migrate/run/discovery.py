@@ -32,6 +32,7 @@ class Discovered:
     files: list[tuple[str, str, str]]  # (path as the user will see it, absolute path, file type)
     missing: list[Path]
     roots: list[str]  # the directories walked, as absolute paths
+    skipped: list[tuple[str, str]]  # (folder as the user will see it, why it could not be listed)
 
 
 def pattern_spec(patterns: Sequence[str], path: str | Path, key: str | None,
@@ -85,9 +86,11 @@ def _ancestor_specs(root: str) -> Specs:
 Exclusion = Callable[[str, str, str], bool]  # (absolute path, path as shown, name) -> excluded?
 
 
-def _walk(root: Path, excluded: Exclusion, wanted: frozenset[str]) -> Iterator[tuple[str, str, str]]:
+def _walk(root: Path, excluded: Exclusion, wanted: frozenset[str],
+          skipped: list[tuple[str, str]]) -> Iterator[tuple[str, str, str]]:
     """(path as shown, absolute path, file type) of the wanted files under ``root``, in directory order
-    (the run sorts its results, so the walk need not)."""
+    (the run sorts its results, so the walk need not). A folder that cannot be listed goes to ``skipped``
+    with its reason: a run that silently missed files must not report success."""
     top = os.path.abspath(root)
     stack: list[tuple[str, str, Specs]] = [(str(root), top, _ancestor_specs(top))]
     while stack:
@@ -95,7 +98,8 @@ def _walk(root: Path, excluded: Exclusion, wanted: frozenset[str]) -> Iterator[t
         try:
             with os.scandir(shown) as listing:
                 entries = list(listing)
-        except OSError:
+        except OSError as exc:
+            skipped.append((shown, f"cannot list this folder ({exc.strerror or exc}); its files were skipped"))
             continue
         if any(entry.name == ".gitignore" for entry in entries) and (own := _ignore_spec(absolute)) is not None:
             specs = [*specs, (absolute, own)]
@@ -147,10 +151,11 @@ def discover(paths: list[Path], exclude_patterns: list[str], base: Path,
     files: list[tuple[str, str, str]] = []
     missing: list[Path] = []
     roots: list[str] = []
+    skipped: list[tuple[str, str]] = []
     for path in paths:
         if os.path.isdir(path):  # os.path, unlike Path, answers False for names the system rejects (too long)
             roots.append(os.path.abspath(path))
-            found: Iterator[tuple[str, str, str]] = _walk(path, excluded, wanted)
+            found: Iterator[tuple[str, str, str]] = _walk(path, excluded, wanted, skipped)
         elif os.path.lexists(path):
             found = iter([(str(path), os.path.abspath(path), named_file_type(path.name))])
         else:
@@ -160,7 +165,7 @@ def discover(paths: list[Path], exclude_patterns: list[str], base: Path,
             if absolute not in seen:
                 seen.add(absolute)
                 files.append((shown, absolute, kind))
-    return Discovered(files, missing, roots)
+    return Discovered(files, missing, roots, skipped)
 
 
 def common_directory(paths: list[Path]) -> Path:
