@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import glob
 import io
 import itertools
@@ -171,7 +172,7 @@ def temp_path(target: Path) -> Path:
 def replace_atomically(target: Path, data: bytes, mode: int = 0o644, like: int | None = None) -> None:
     """Write ``data`` to a temp file of this run's own next to ``target`` and rename it over ``target``, so a
     reader never sees half a file. With ``like``, an open descriptor of the file being replaced, the new file
-    gets its owner, group and ``mode`` and is flushed to disk before the rename (a fixed
+    gets its owner, group, ``mode`` and extended attributes and is flushed to disk before the rename (a fixed
     source must survive a crash; a cache entry need not). OSError is the caller's to report or ignore."""
     temp = temp_path(target)
     handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
@@ -183,6 +184,7 @@ def replace_atomically(target: Path, data: bytes, mode: int = 0o644, like: int |
                 stream.flush()
                 _keep_owner(stream.fileno(), os.fstat(like))
                 os.chmod(temp, mode)  # after the owner: a chown may clear set-user-ID bits
+                _keep_xattrs(stream.fileno(), like)
                 os.fsync(stream.fileno())
         os.replace(temp, target)
     except BaseException:
@@ -193,29 +195,59 @@ def replace_atomically(target: Path, data: bytes, mode: int = 0o644, like: int |
         raise
 
 
+LINK_REFUSED = ("is a symbolic link (to {}); files are never written through a link: fix the file it points to "
+                "under its own path")
+
+
 def write_atomically(source: SourceFile, data: bytes) -> None:
-    """Replace the file in one rename, keeping its mode; refuse if it changed since it was read."""
-    target = Path(os.path.realpath(source.path))
+    """Replace the file with ``data``; refuse if it changed since it was read, is read-only, or is a symbolic link
+    (a link in a checked tree may point anywhere, even outside it). A file with other hard links is rewritten in
+    place, after the same checks, so that every link sees the fix (a rename would give this name a new inode
+    and leave the other links with the old text); its owner, mode and extended attributes are then untouched."""
+    path = Path(source.path)
     try:
-        handle = os.open(target, _READ_FLAGS)
+        handle = os.open(path, _READ_FLAGS | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
+        if os.path.islink(path):
+            raise WriteError(LINK_REFUSED.format(os.path.realpath(path))) from None
         raise WriteError(f"cannot re-read before writing: {exc.strerror or exc}") from None
     try:
         try:
             current, info = _read_open(handle)
         except ReadError as exc:
             raise WriteError(f"cannot re-read before writing: {exc}") from None
+        if current == data:
+            return  # it already holds the fix: another of its hard links (or another run) wrote it
         if current != source.raw:
             raise WriteError("the file changed while it was being fixed; it was not overwritten")
         mode = stat.S_IMODE(info.st_mode)
-        if not mode & 0o222 or not os.access(target, os.W_OK):
+        if not mode & 0o222 or not os.access(path, os.W_OK):
             raise WriteError("the file is read-only; it was not changed")
-        replace_atomically(target, data, mode, like=handle)
+        if info.st_nlink > 1:
+            _rewrite_in_place(path, info, data)
+        else:
+            replace_atomically(path, data, mode, like=handle)
     except OSError as exc:
         raise WriteError(f"cannot replace the file: {exc.strerror or exc}") from None
     finally:
         os.close(handle)
-    _remove_leftovers(target)
+    _remove_leftovers(path)
+
+
+def _rewrite_in_place(path: Path, info: os.stat_result, data: bytes) -> None:
+    """Write ``data`` into the inode that ``info`` describes, the one just read and compared, and flush it."""
+    handle = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        now = os.fstat(handle)
+        if (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino):
+            raise WriteError("the file changed while it was being fixed; it was not overwritten")
+        with os.fdopen(handle, "wb", closefd=False) as stream:
+            stream.write(data)
+            stream.truncate()
+            stream.flush()
+            os.fsync(stream.fileno())
+    finally:
+        os.close(handle)
 
 
 def _keep_owner(handle: int, original: os.stat_result) -> None:
@@ -227,6 +259,37 @@ def _keep_owner(handle: int, original: os.stat_result) -> None:
             os.chown(handle, original.st_uid, original.st_gid)
         except PermissionError:
             pass
+
+
+_NO_XATTRS = {errno.ENOTSUP, errno.EOPNOTSUPP}
+
+
+def _keep_xattrs(handle: int, original: int) -> None:
+    """Copy the extended attributes (ACLs, SELinux labels, user.*) of ``original`` to the new file, where the
+    platform and file system have them. One that cannot be copied stops the write: the file would lose it."""
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(original)
+    except OSError as exc:
+        if exc.errno in _NO_XATTRS:
+            return
+        raise
+    for name in names:
+        try:
+            value = os.getxattr(original, name)
+            if _xattr(handle, name) != value:  # an SELinux label the new file got by default needs no right to set
+                os.setxattr(handle, name, value)
+        except OSError as exc:
+            raise WriteError(f"cannot keep its extended attribute {name} ({exc.strerror or exc}); "
+                             "it was not changed") from None
+
+
+def _xattr(handle: int, name: str) -> bytes | None:
+    try:
+        return os.getxattr(handle, name)
+    except OSError:
+        return None
 
 
 def _remove_leftovers(target: Path) -> None:
