@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, run_cli
+from conftest import AS_OF, invoke, run_cli, run_process
 from fixture_cases import fixture_cases
 
 from claude_migrate.engine.source import TEMP_SUFFIX
@@ -75,19 +75,53 @@ def test_sigkill_during_fix_leaves_every_file_old_or_new(tmp_path: Path) -> None
 
 
 def test_leftover_temp_files_are_never_read_and_the_next_write_removes_them(tmp_path: Path) -> None:
-    """What a kill between creating the temp file and the rename leaves behind, made by hand."""
+    """What a kill between creating the temp file and the rename leaves behind, made by hand: named by a writer
+    that is gone. A live run's temp file (this process's PID) and another file's stay."""
     target = tmp_path / "app.py"
     target.write_text('M = "claude-3-opus-20240229"\n')
-    torn = tmp_path / f".app.py.k2j3x9_q{TEMP_SUFFIX}"
+    gone = _finished_pid()
+    torn = tmp_path / f".app.py.{gone}-0badc0de-3{TEMP_SUFFIX}"
     torn.write_text('M = "claude-3-opus-2024')  # a cut-short write, mentioning an old ID
-    other = tmp_path / f".app.py.extra.py.ab12cd34{TEMP_SUFFIX}"  # belongs to a file named app.py.extra.py
+    live = tmp_path / f".app.py.{os.getpid()}-0badc0de-4{TEMP_SUFFIX}"
+    live.write_text('M = "claude-opus-4-6"\n')
+    other = tmp_path / f".app.py.extra.py.{gone}-ab12cd34-0{TEMP_SUFFIX}"  # belongs to a file named app.py.extra.py
     other.write_text('M = "claude-3-opus-20240229"\n')
     checked = run_cli("check", "--as-of", AS_OF, tmp_path)
     assert checked.stdout.count("CM101") == 1 and f"{target}:1:5: CM101" in checked.stdout
     fixed = run_cli("fix", "--as-of", AS_OF, tmp_path)
     assert fixed.returncode == 0, fixed.stderr
     assert target.read_text() == 'M = "claude-opus-4-6"\n'
-    assert leftovers(tmp_path) == [other]
+    assert leftovers(tmp_path) == sorted([live, other])
+
+
+def _finished_pid() -> int:
+    """The PID of a process that has ended (and been reaped), so that no process holds it now."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_two_simultaneous_runs_never_delete_each_others_temp_files(tmp_path: Path, monkeypatch) -> None:
+    """Run A (in this process) has flushed its temp file and is about to rename it when run B (another process)
+    fixes the same folder: B's clean-up of leftovers used to take A's temp file, and A failed with "cannot
+    replace the file"."""
+    target = tmp_path / "app.py"
+    target.write_text('M = "claude-3-opus-20240229"\n')
+    flush = os.fsync
+    second: list[subprocess.CompletedProcess[str]] = []
+
+    def flush_then_run_b(handle: int) -> None:
+        flush(handle)
+        if not second and leftovers(tmp_path):  # A's temp file is there: B runs now, in the middle of A's write
+            second.append(run_process("fix", "--no-cache", "--as-of", AS_OF, ".", cwd=tmp_path))
+
+    monkeypatch.setattr(os, "fsync", flush_then_run_b)
+    first = invoke("fix", "--no-cache", "--as-of", AS_OF, ".", cwd=tmp_path)
+    assert second, "run B never ran during run A's write"
+    assert (first.returncode, first.stderr) == (0, ""), first.stdout
+    assert (second[0].returncode, second[0].stderr) == (0, ""), second[0].stdout
+    assert target.read_text() == 'M = "claude-opus-4-6"\n'
+    assert leftovers(tmp_path) == []
 
 
 def _group_members(group: int) -> list[int]:

@@ -3,9 +3,15 @@ touches another run's files, and whatever a run skips or refuses is named and ma
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from claude_migrate.engine.config_files import _parses
 from conftest import AS_OF, invoke, run_cli
@@ -80,3 +86,45 @@ def test_a_fifo_named_like_a_rule_file_is_refused_not_read(tmp_path: Path) -> No
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (f"claude-migrate: error: {tmp_path / 'rules' / 'ours.yaml'}: not a regular file "
                              "(a FIFO, socket, device or folder); refused\n")
+
+
+@contextlib.contextmanager
+def folders_refused_to_root() -> Iterator[None]:
+    """Root reads any folder through CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH; this thread drops both from its
+    effective set (they stay permitted, so they come back after), which makes chmod 000 refuse a listing to root
+    too. Elsewhere than Linux, or without the right to do so, the test is skipped."""
+    if os.geteuid() != 0:
+        yield
+        return
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this thread
+    saved = (ctypes.c_uint32 * 6)()  # (effective, permitted, inheritable) for capabilities 0-31, then 32-63
+    if not hasattr(libc, "capget") or libc.capget(header, saved) != 0:
+        pytest.skip("cannot read this thread's capabilities, so root cannot be refused a folder")
+    dropped = (ctypes.c_uint32 * 6)(*saved)
+    dropped[0] &= ~((1 << 1) | (1 << 2))  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+    if libc.capset(header, dropped) != 0:
+        pytest.skip("cannot drop this thread's capabilities, so root cannot be refused a folder")
+    try:
+        yield
+    finally:
+        assert libc.capset(header, saved) == 0
+
+
+def test_a_folder_that_cannot_be_listed_is_named_and_makes_the_exit_code_1(tmp_path: Path) -> None:
+    """It was skipped without a word and the run said all was well."""
+    (tmp_path / "app.py").write_text(OLD)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "inside.py").write_text(OLD)
+    locked.chmod(0)
+    try:
+        with folders_refused_to_root():
+            result = invoke("fix", "--no-cache", "--as-of", AS_OF, ".", cwd=tmp_path)
+    finally:
+        locked.chmod(0o755)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr == "locked: error: cannot list this folder (Permission denied); its files were skipped\n"
+    assert "1 file could not be processed." in result.stdout
+    assert (tmp_path / "app.py").read_text() == NEW
+    assert (locked / "inside.py").read_text() == OLD

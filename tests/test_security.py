@@ -204,3 +204,70 @@ def test_a_pickle_planted_by_another_user_never_runs(tmp_path: Path) -> None:
         assert not marker.exists()
     finally:
         shutil.rmtree(shared)
+
+
+OLD = 'M = "claude-3-opus-20240229"\n'
+NEW = 'M = "claude-opus-4-6"\n'
+
+
+def error_lines(stderr: str) -> dict[str, str]:
+    return {path: reason for path, marker, reason in (line.partition(": error: ") for line in stderr.splitlines())
+            if marker}
+
+
+def test_a_link_to_a_file_outside_the_tree_is_reported_and_never_written_through(tmp_path: Path) -> None:
+    """A repository that commits ``app.py -> ../../somewhere/file.py`` made fix rewrite that file."""
+    outside = tmp_path / "outside.py"
+    outside.write_text(OLD)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "app.py").symlink_to(outside)
+    (repo / "good.py").write_text(OLD)
+    result = invoke("fix", "--no-cache", "--as-of", AS_OF, ".", cwd=repo)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert error_lines(result.stderr) == {"app.py": f"is a symbolic link (to {outside}); files are never written "
+                                                    "through a link: fix the file it points to under its own path"}
+    assert outside.read_text() == OLD
+    assert os.readlink(repo / "app.py") == str(outside)
+    assert (repo / "good.py").read_text() == NEW
+
+
+def test_a_link_inside_the_tree_is_not_written_through_and_its_file_is_fixed_under_its_own_path(tmp_path: Path) -> None:
+    (tmp_path / "real.py").write_text(OLD)
+    (tmp_path / "alias.py").symlink_to("real.py")
+    checked = invoke("check", "--no-cache", "--as-of", AS_OF, ".", cwd=tmp_path)
+    assert [line.split(":")[0] for line in checked.stdout.splitlines() if "CM101" in line] == ["real.py"]
+    fixed = invoke("fix", "--no-cache", "--as-of", AS_OF, ".", cwd=tmp_path)
+    assert (fixed.returncode, error_lines(fixed.stderr)) == (0, {}), fixed.stdout
+    assert (tmp_path / "real.py").read_text() == NEW
+    assert os.readlink(tmp_path / "alias.py") == "real.py"
+
+
+def test_a_hard_linked_file_is_fixed_in_place_and_keeps_its_links(tmp_path: Path) -> None:
+    """The rename gave the fixed name a new inode: the file's other links, inside the tree or out, kept the
+    old text."""
+    (tmp_path / "repo").mkdir()
+    app = tmp_path / "repo" / "app.py"
+    app.write_text(OLD)
+    os.link(app, tmp_path / "repo" / "same.py")
+    os.link(app, tmp_path / "elsewhere.py")
+    before = app.stat()
+    result = invoke("fix", "--no-cache", "--as-of", AS_OF, ".", cwd=tmp_path / "repo")
+    assert (result.returncode, error_lines(result.stderr)) == (0, {}), result.stdout
+    for path in (app, tmp_path / "repo" / "same.py", tmp_path / "elsewhere.py"):
+        assert path.read_text() == NEW
+        assert (path.stat().st_ino, path.stat().st_nlink) == (before.st_ino, 3)
+
+
+def test_extended_attributes_are_kept(tmp_path: Path) -> None:
+    """ACLs and SELinux labels are extended attributes; the new file of a rename had none."""
+    app = tmp_path / "app.py"
+    app.write_text(OLD)
+    try:
+        os.setxattr(app, "user.test", b"v")
+    except (AttributeError, OSError) as exc:
+        pytest.skip(f"this platform or file system refuses user extended attributes: {exc}")
+    result = invoke("fix", "--no-cache", "--as-of", AS_OF, ".", cwd=tmp_path)
+    assert (result.returncode, error_lines(result.stderr)) == (0, {}), result.stdout
+    assert app.read_text() == NEW
+    assert os.getxattr(app, "user.test") == b"v"

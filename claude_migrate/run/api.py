@@ -207,6 +207,7 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
         warnings.append(f"the Bedrock answer is for {bedrock.region} but the configured Region is "
                         f"{region}: it applies only to clients built in {bedrock.region}")
     missing = [FileResult(str(p), error="no such file or directory") for p in discovered.missing]
+    missing += [FileResult(folder, error=reason) for folder, reason in discovered.skipped]
     results = sorted([*missing, *results], key=lambda result: result.path.split(os.sep))
     if changes is not None:
         results = [replace(result, findings=[f for f in result.findings if changes.touches(f)]) for result in results]

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import itertools
 import json
 import os
 import re
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from claude_migrate.data.findings import Edit, Finding, Fix, Position
+from claude_migrate.engine.source import TEMP_TAIL, replace_atomically
 from claude_migrate.run.results import Outcome
 
 CACHE_DIR = ".claude_migrate_cache"
@@ -38,8 +38,9 @@ RACY_NS = 2_000_000_000
 # The names this module gives what it creates; nothing else under the folder is ever deleted.
 OWN_FILES = (".gitignore", "CACHEDIR.TAG")
 FINGERPRINT_NAME = re.compile(r"[0-9a-f]{24}")
-ENTRY_NAME = re.compile(r"(?:[0-9a-f]{32}\.json|\.tmp-.*)", re.DOTALL)
-INDEX_NAME = re.compile(r"(?:index-[0-9a-f]{24}\.json|\.tmp-.*)", re.DOTALL)
+_OLD_TEMP = r"\.tmp-.*"  # a temp file as versions before issue 18 named it
+ENTRY_NAME = re.compile(rf"[0-9a-f]{{32}}\.json|\.[0-9a-f]{{32}}\.json\.{TEMP_TAIL}|{_OLD_TEMP}", re.DOTALL)
+INDEX_NAME = re.compile(rf"index-[0-9a-f]{{24}}\.json|\.index-[0-9a-f]{{24}}\.json\.{TEMP_TAIL}|{_OLD_TEMP}", re.DOTALL)
 
 
 class UnsafeCacheFolder(Exception):
@@ -52,25 +53,6 @@ def digest(file_type: str, raw: bytes) -> str:
 
 def fingerprint(*parts: object) -> str:
     return hashlib.blake2b(json.dumps(parts, sort_keys=True, default=str).encode(), digest_size=12).hexdigest()
-
-
-_TEMP_NAMES = itertools.count()
-
-
-def write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Replace ``path`` in one rename; errors are the caller's to ignore (a cache write may fail)."""
-    temp = path.with_name(f".tmp-{os.getpid()}-{next(_TEMP_NAMES)}-{path.name}")
-    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
 
 
 def is_real_dir(path: Path) -> bool:
@@ -118,8 +100,8 @@ def prepare(root: Path) -> Path | None:
             return None
     try:
         if not os.path.lexists(folder / ".gitignore"):
-            write_atomically(folder / ".gitignore", b"# Created by claude-migrate; the whole folder is a cache.\n*\n")
-            write_atomically(folder / "CACHEDIR.TAG", b"Signature: 8a477f597d28d172789f06886806bc55\n"
+            replace_atomically(folder / ".gitignore", b"# Created by claude-migrate; the whole folder is a cache.\n*\n")
+            replace_atomically(folder / "CACHEDIR.TAG", b"Signature: 8a477f597d28d172789f06886806bc55\n"
                                                       b"# This folder is a cache of claude-migrate results.\n")
     except OSError:
         return None
@@ -250,7 +232,7 @@ class ResultCache:
                     return  # a link or file planted under the fingerprint's name: never write through it
                 self._made.add(folder)
             key = self.check_key if folder == self.check_results else self.key
-            write_atomically(folder / f"{content}.json", encode_outcome(outcome, key))
+            replace_atomically(folder / f"{content}.json", encode_outcome(outcome, key))
         except OSError:
             pass  # a cache that cannot be written only costs time
 
@@ -313,6 +295,6 @@ class StatIndex:
         if not _own_dir(self.path.parent):
             return  # a link or file planted in place of the layout folder: never write through it
         try:
-            write_atomically(self.path, json.dumps(self.entries, separators=(",", ":")).encode())
+            replace_atomically(self.path, json.dumps(self.entries, separators=(",", ":")).encode())
         except OSError:
             pass

@@ -32,6 +32,7 @@ class Discovered:
     files: list[tuple[str, str, str]]  # (path as the user will see it, absolute path, file type)
     missing: list[Path]
     roots: list[str]  # the directories walked, as absolute paths
+    skipped: list[tuple[str, str]]  # (folder as the user will see it, why it could not be listed)
 
 
 def pattern_spec(patterns: Sequence[str], path: str | Path, key: str | None,
@@ -85,9 +86,12 @@ def _ancestor_specs(root: str) -> Specs:
 Exclusion = Callable[[str, str, str], bool]  # (absolute path, path as shown, name) -> excluded?
 
 
-def _walk(root: Path, excluded: Exclusion, wanted: frozenset[str]) -> Iterator[tuple[str, str, str]]:
+def _walk(root: Path, excluded: Exclusion, wanted: frozenset[str], skipped: list[tuple[str, str]],
+          links: set[str]) -> Iterator[tuple[str, str, str]]:
     """(path as shown, absolute path, file type) of the wanted files under ``root``, in directory order
-    (the run sorts its results, so the walk need not)."""
+    (the run sorts its results, so the walk need not). A folder that cannot be listed goes to ``skipped``
+    with its reason: a run that silently missed files must not report success. The absolute paths of
+    symbolic links go to ``links`` as well."""
     top = os.path.abspath(root)
     stack: list[tuple[str, str, Specs]] = [(str(root), top, _ancestor_specs(top))]
     while stack:
@@ -95,7 +99,8 @@ def _walk(root: Path, excluded: Exclusion, wanted: frozenset[str]) -> Iterator[t
         try:
             with os.scandir(shown) as listing:
                 entries = list(listing)
-        except OSError:
+        except OSError as exc:
+            skipped.append((shown, f"cannot list this folder ({exc.strerror or exc}); its files were skipped"))
             continue
         if any(entry.name == ".gitignore" for entry in entries) and (own := _ignore_spec(absolute)) is not None:
             specs = [*specs, (absolute, own)]
@@ -119,6 +124,8 @@ def _walk(root: Path, excluded: Exclusion, wanted: frozenset[str]) -> Iterator[t
                 subdirs.append((lead + name, child, specs))
             else:
                 assert kind is not None  # a file gets here only with a wanted type, checked above
+                if entry.is_symlink():
+                    links.add(child)
                 yield lead + name, child, kind
         stack.extend(subdirs)
 
@@ -140,18 +147,22 @@ def _exclusion(patterns: list[str], base: Path) -> Exclusion:
 def discover(paths: list[Path], exclude_patterns: list[str], base: Path,
              file_types: tuple[str, ...] = FILE_TYPES) -> Discovered:
     """Files under ``paths``: a named file always counts; directories are walked, respecting .gitignore,
-    for the file types asked for."""
+    for the file types asked for. A symbolic link to another file of the run is left out."""
     excluded = _exclusion(exclude_patterns, base)
     wanted = frozenset(file_types)
     seen: set[str] = set()
     files: list[tuple[str, str, str]] = []
     missing: list[Path] = []
     roots: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    links: set[str] = set()
     for path in paths:
         if os.path.isdir(path):  # os.path, unlike Path, answers False for names the system rejects (too long)
             roots.append(os.path.abspath(path))
-            found: Iterator[tuple[str, str, str]] = _walk(path, excluded, wanted)
+            found: Iterator[tuple[str, str, str]] = _walk(path, excluded, wanted, skipped, links)
         elif os.path.lexists(path):
+            if os.path.islink(path):
+                links.add(os.path.abspath(path))
             found = iter([(str(path), os.path.abspath(path), named_file_type(path.name))])
         else:
             missing.append(path)
@@ -160,7 +171,16 @@ def discover(paths: list[Path], exclude_patterns: list[str], base: Path,
             if absolute not in seen:
                 seen.add(absolute)
                 files.append((shown, absolute, kind))
-    return Discovered(files, missing, roots)
+    return Discovered(_without_links_to(files, links), missing, roots, skipped)
+
+
+def _without_links_to(files: list[tuple[str, str, str]], links: set[str]) -> list[tuple[str, str, str]]:
+    """``files`` less the symbolic links to another of them: that file is checked and fixed under its own path
+    (a fix never writes through a link, and the same file is not reported twice)."""
+    if not links:
+        return files
+    real = {os.path.realpath(absolute) for _, absolute, _ in files if absolute not in links}
+    return [file for file in files if file[1] not in links or os.path.realpath(file[1]) not in real]
 
 
 def common_directory(paths: list[Path]) -> Path:

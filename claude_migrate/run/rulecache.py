@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claude_migrate import __version__
-from claude_migrate.run.cache import read_no_follow, write_atomically
+from claude_migrate.engine.source import replace_atomically
+from claude_migrate.run.cache import read_no_follow
 from claude_migrate.data.rule_data import RuleData
 from claude_migrate.data.loading import data_files, load as load_rule_set, rule_files
 from claude_migrate.data.rules import RuleSpec
@@ -112,7 +113,7 @@ def _secret(folder: Path | None) -> bytes:
         pass
     value = os.urandom(32)
     try:
-        write_atomically(path, value, mode=0o600)
+        replace_atomically(path, value, mode=0o600)
     except OSError:
         pass
     return value
@@ -153,7 +154,7 @@ def load(extra_dirs: tuple[Path, ...] = (), use_cache: bool = True) -> LoadedRul
     loaded = LoadedRules(rule_set.data, rule_set.rules, key)
     if use_cache:
         try:
-            write_atomically(stored, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
+            replace_atomically(stored, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
             kept = sorted(stored.parent.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
             for stale in kept[KEEP_PICKLES:]:
                 stale.unlink(missing_ok=True)
