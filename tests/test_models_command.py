@@ -37,7 +37,7 @@ def test_the_table_through_the_cli() -> None:
         "unknown", "Claude Sonnet 4.6"]
     assert rows["Claude 3 Haiku"][-3:] == ["retired 2026-09-10?", "unknown", "Claude Haiku 4.5 (unsafe)"]
     assert rows["Claude Sonnet 4.5"][7] == "retires 2026-11-30?"
-    assert rows["Claude Sonnet 4.6"][4:] == ["global us eu jp", "claude-sonnet-4-6", "128,000", "active", "unknown",
+    assert rows["Claude Sonnet 4.6"][4:] == ["global us eu jp au? apac?", "claude-sonnet-4-6", "128,000", "active", "unknown",
                                             "unknown", "-"]
     assert rows["Claude 1.x"][3:7] == ["-", "-", "-", "-"]
     assert lines[-1].startswith(f"Lifecycle as of {AS_OF}. ? = unconfirmed")
@@ -58,7 +58,7 @@ def test_json_for_another_target_and_date() -> None:
         "note": "SDK 2.12.0 warns end-of-life November 30th, 2026"}
     haiku = models["claude-haiku-4-5-20251001"]
     assert (haiku["bedrock_id"], haiku["profiles"], haiku["profiles_unconfirmed"]) == (
-        "anthropic.claude-haiku-4-5-20251001-v1:0", ["global", "us", "eu"], ["jp"])
+        "anthropic.claude-haiku-4-5-20251001-v1:0", ["global", "us", "eu"], ["jp", "au"])
     assert haiku["lifecycle"]["bedrock"]["state"] is None and haiku["lifecycle"]["vertex"]["state"] is None
     assert models["claude-1.3"]["lifecycle"]["bedrock"] is None and "bedrock_live" not in haiku
 

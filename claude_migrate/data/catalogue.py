@@ -10,7 +10,6 @@ from pathlib import Path
 from claude_migrate.data.errors import DataError
 from claude_migrate.data.yamlio import Fields, YamlMap, load_yaml
 
-TIERS = ("haiku", "sonnet", "opus")
 PROFILE_PREFIXES = ("global", "us", "eu", "apac", "jp", "au", "us-gov")
 THINKING_MODES = ("none", "enabled", "enabled-deprecated", "adaptive-only")
 
@@ -112,6 +111,7 @@ class Catalogue:
     invalid_ids: dict[str, InvalidId]
     later_ids: frozenset[str]
     sources: dict[str, str]
+    tiers: tuple[str, ...] = ()
 
     def source_urls(self, keys: tuple[str, ...]) -> list[str]:
         return [self.sources[key] for key in keys]
@@ -143,7 +143,7 @@ def _check_sources(fields: Fields, keys: list[str], sources: dict[str, str]) -> 
     return tuple(keys)
 
 
-def _model(key: str, raw: YamlMap, sources: dict[str, str]) -> Model:
+def _model(key: str, raw: YamlMap, sources: dict[str, str], tiers: tuple[str, ...]) -> Model:
     fields = Fields(raw, f"model {key}", allowed={
         "name", "tier", "generation", "legacy", "first_party", "bedrock", "vertex", "max_output_tokens",
         "context_window", "thinking", "temperature_with_top_p", "text_editor", "prefill", "unconfirmed", "sources",
@@ -180,7 +180,7 @@ def _model(key: str, raw: YamlMap, sources: dict[str, str]) -> Model:
     return Model(
         key=key,
         name=fields.str("name", required=True),
-        tier=fields.str("tier", required=True, choices=TIERS),
+        tier=fields.str("tier", required=True, choices=tiers),
         generation=parse_generation(fields.str("generation", required=True), fields),
         legacy=fields.bool("legacy", default=False),
         first_party_id=first_party_id,
@@ -216,7 +216,7 @@ def _add_id(ids: dict[str, KnownId], block: YamlMap, key: str, known: KnownId) -
 
 def load_catalogue(path: Path) -> Catalogue:
     raw = load_yaml(path)
-    top = Fields(raw, "catalogue", path=path, allowed={"schema", "sources", "models", "invalid_ids", "later_ids"})
+    top = Fields(raw, "catalogue", path=path, allowed={"schema", "tiers", "sources", "models", "invalid_ids", "later_ids"})
     if top.int("schema", required=True) != 1:
         raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
     sources_map = top.mapping("sources", required=True)
@@ -224,11 +224,12 @@ def load_catalogue(path: Path) -> Catalogue:
     for key, value in sources.items():
         if not isinstance(value, str):
             raise sources_map.error(key, "a source must be a string (URL or reference)")
+    tiers = tuple(top.str_list("tiers", required=True))  # a new model family is a YAML edit, not a code change
     models_map = top.mapping("models", required=True)
     models: dict[str, Model] = {}
     ids: dict[str, KnownId] = {}
     for key, entry in models_map.items():
-        model = _model(key, entry, sources)
+        model = _model(key, entry, sources, tiers)
         models[key] = model
         for text, platform, variant, key in [
             (model.first_party_id, Platform.FIRST_PARTY, "dated", "id"),
@@ -258,4 +259,4 @@ def load_catalogue(path: Path) -> Catalogue:
     later = frozenset(top.str_list("later_ids"))
     if not models:
         raise DataError(path, None, "models", "the catalogue lists no models")
-    return Catalogue(path=path, models=models, ids=ids, invalid_ids=invalid, later_ids=later, sources=sources)
+    return Catalogue(path=path, models=models, ids=ids, invalid_ids=invalid, later_ids=later, sources=sources, tiers=tiers)

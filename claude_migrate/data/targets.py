@@ -7,7 +7,7 @@ import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
 
-from claude_migrate.data.catalogue import PROFILE_PREFIXES, TIERS, Catalogue, Model, Platform
+from claude_migrate.data.catalogue import PROFILE_PREFIXES, Catalogue, Model, Platform
 from claude_migrate.data.errors import UsageError
 from claude_migrate.data.yamlio import Fields, load_yaml
 
@@ -65,8 +65,8 @@ def load_targets(path: Path, catalogue: Catalogue) -> Targets:
         replace_map = fields.mapping("replace", required=True)
         replace: dict[str, Replacement] = {}
         for tier, spec in replace_map.items():
-            if tier not in TIERS:
-                raise replace_map.error(tier, f"unknown tier (tiers: {', '.join(TIERS)})")
+            if tier not in catalogue.tiers:
+                raise replace_map.error(tier, f"unknown tier (tiers: {', '.join(catalogue.tiers)})")
             tier_fields = Fields(spec, f"target {name} tier {tier}", allowed={"model", "fix", "why"})
             key = tier_fields.str("model", required=True)
             if key not in catalogue.models:
