@@ -39,6 +39,7 @@ class RawFinding:
     message: str
     safety: str
     replacements: tuple[tuple[cst.CSTNode, cst.CSTNode | cst.RemovalSentinel], ...]  # REMOVE: delete the node
+    severity: str | None = None  # None: the rule's severity
 
 
 _VISITOR_NAMES: dict[type, tuple[str, ...]] = {}

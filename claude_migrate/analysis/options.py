@@ -21,3 +21,8 @@ class RunOptions:
     bedrock_region: str | None = None
     bedrock_profile_prefix: str | None = None
     bedrock: BedrockSnapshot | None = None  # Amazon Bedrock's answer for one Region (--bedrock-live/-snapshot)
+    fail_within: int | None = None  # --fail-within DAYS: report IDs whose (earliest) retirement is this close
+
+    def within_window(self, day: datetime.date) -> bool:
+        """Whether ``day`` falls inside the --fail-within window (from the run date on)."""
+        return self.fail_within is not None and day <= self.as_of + datetime.timedelta(days=self.fail_within)

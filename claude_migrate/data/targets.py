@@ -27,6 +27,11 @@ class Target:
     description: str
     replace: dict[str, Replacement]
 
+    def models_on(self) -> list[tuple[Model, Platform]]:
+        """Each target model with every platform it has an ID on."""
+        return [(r.model, platform) for r in self.replace.values() for platform in Platform
+                if r.model.id_for(platform) is not None]
+
     def replacement_for(self, model: Model) -> Replacement | None:
         """The replacement when ``model`` is older than this target's model of the same tier."""
         replacement = self.replace.get(model.tier)
@@ -47,11 +52,22 @@ class Targets:
         return self.by_name[chosen]
 
     def live(self, as_of: datetime.date) -> list[str]:
-        """Targets none of whose models is deprecated or retired on any platform as of the date."""
-        return [
-            name for name, target in self.by_name.items()
-            if all(r.model.lifecycle(p).state(as_of) == "active" for r in target.replace.values() for p in Platform)
-        ]
+        """Targets none of whose models is deprecated or retired on a platform it has an ID on, as of the date
+        (Legacy models still serve: a Legacy target is live, and its runway is reported separately)."""
+        return [name for name, target in self.by_name.items()
+                if all(model.lifecycle(platform).state(as_of) in ("active", "legacy")
+                       for model, platform in target.models_on())]
+
+    def current(self, as_of: datetime.date) -> list[str]:
+        """Targets all of whose models are active (not Legacy) on every platform they have an ID on."""
+        return [name for name, target in self.by_name.items()
+                if all(model.lifecycle(platform).state(as_of) == "active" for model, platform in target.models_on())]
+
+    def live_advice(self, as_of: datetime.date, but: str = "") -> str:
+        """The live targets other than ``but``, as `--target` options for a message."""
+        names = [name for name in self.live(as_of) if name != but]
+        return ("live targets on " + str(as_of) + ": " + ", ".join(f"--target {n}" for n in names)) if names else (
+            f"no target is live on {as_of}")
 
 
 def load_targets(path: Path, catalogue: Catalogue) -> Targets:

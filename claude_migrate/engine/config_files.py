@@ -89,7 +89,8 @@ class ConfigScanner:
         safety = weakest(rule.fix, rewrite.safety) if rewrite else "manual"
         start, end = Position(line, verdict.hit.start), Position(line, verdict.hit.end)
         fix = Fix(safety, (Edit(start, end, rewrite.text),)) if rewrite and safety != "manual" else None
-        return Finding(path, rule.code, rule.name, rule.severity, rule.render(**verdict.message_values()),
+        return Finding(path, rule.code, rule.name, verdict.severity or rule.severity,
+                       rule.render(**verdict.message_values()),
                        start, end, fix)
 
     def fix(self, path: str, text: str, safeties: frozenset[str]) -> FixOutcome:

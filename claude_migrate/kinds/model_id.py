@@ -50,7 +50,8 @@ class ModelIdKind(RuleKind):
         extra = ""
         if site.lookup_context:
             extra = f"; it is used in {site.lookup_context}, so other code may still produce the old ID"
-        self.report(site.string, safety=safety, replacements=replacements, **verdict.message_values(extra))
+        self.report(site.string, safety=safety, replacements=replacements, severity=verdict.severity,
+                    **verdict.message_values(extra))
 
     def region_source(self, site: IdSite) -> RegionSource:
         """Where the site's calls run: its own client's Region, the file's one Region, or the settings."""
@@ -70,14 +71,14 @@ class OutdatedModelId(ModelIdKind):
         "generation_from": Param("version"),
         "generation_below": Param("version"),
     }
-    MESSAGE_FIELDS = frozenset({"id", "model", "state", "replacement", "target", "note"})
+    MESSAGE_FIELDS = frozenset({"id", "model", "state", "replacement", "target", "note", "advice"})
 
 
 @register("invalid-model-id")
 class InvalidModelId(ModelIdKind):
     """An ID that no platform serves (mis-ordered family name, wrong date, withdrawn alias)."""
 
-    MESSAGE_FIELDS = frozenset({"id", "why", "replacement", "platform", "note"})
+    MESSAGE_FIELDS = frozenset({"id", "why", "replacement", "platform", "note", "advice"})
 
 
 @register("bedrock-profile-missing")
@@ -85,3 +86,10 @@ class BedrockProfileMissing(ModelIdKind):
     """A bare Bedrock base ID of a model AWS serves only through cross-Region inference profiles."""
 
     MESSAGE_FIELDS = frozenset({"id", "model", "replacement", "note"})
+
+
+@register("model-lifecycle")
+class ModelLifecycle(ModelIdKind):
+    """An ID whose model is retired or deprecated on its platform on the run date, or retires within --fail-within."""
+
+    MESSAGE_FIELDS = frozenset({"id", "model", "state", "window", "advice", "note"})

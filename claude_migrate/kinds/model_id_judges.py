@@ -44,6 +44,7 @@ class Verdict:
     hit: IdHit
     rewrite: Rewrite | None
     values: Mapping[str, object] = field(default_factory=dict)
+    severity: str | None = None  # set where the ID's lifecycle decides: retired is an error, deprecated a warning
 
     @property
     def fix(self) -> Rewrite | None:
@@ -110,6 +111,22 @@ class IdJudge:
         """AWS's answer when it is for the Region this ID's calls run in."""
         answer = self.options.bedrock
         return answer if answer is not None and region()[0] == answer.region else None
+
+    def retired(self, model: Model, platform: Platform) -> bool:
+        """Whether ``model`` is retired on ``platform`` on the run date: its IDs there are never written."""
+        return model.lifecycle(platform).state(self.options.as_of) == "retired"
+
+    def describe(self, model: Model, platform: Platform) -> str:
+        return model.lifecycle(platform).describe(self.options.as_of, platform.label)
+
+    def severity_of(self, model: Model, platform: Platform) -> str | None:
+        """A finding on an ID retired on the run date is an error, on a deprecated one a warning."""
+        return {"retired": "error", "deprecated": "warning"}.get(model.lifecycle(platform).state(self.options.as_of))
+
+    def refused(self, model: Model, platform: Platform) -> str:
+        """Why an ID of ``model`` is not written, and what to do instead."""
+        live = self.data.targets.live_advice(self.options.as_of)
+        return f"{model.name} is {self.describe(model, platform)}, so nothing is written: {live}"
 
     def offer(self, model: Model, region: RegionSource) -> BedrockOffer:
         answer = self.bedrock_answer(region)
@@ -199,11 +216,17 @@ class OutdatedIds(IdJudge):
         if known is None or (replacement := self.replacement(known.model)) is None:
             return None
         new_model = replacement.model
+        target = self.options.target.name
+        values = {"model": known.model.name, "state": self.state(known.model, known.platform), "target": target}
+        severity = self.severity_of(known.model, known.platform)
+        new_id = new_model.id_for(known.platform, known.variant)
+        if new_id is not None and self.retired(new_model, known.platform):
+            advice = f"target {target} would write `{new_id}`, but {self.refused(new_model, known.platform)}"
+            return Verdict(hit, None, {**values, "advice": advice}, severity)
         safety = replacement.fix
         note = f"; {replacement.why}" if replacement.why and safety != "safe" else ""
         if known.model.legacy or known.variant == "other":
             safety = weakest(safety, "unsafe")
-        new_id = new_model.id_for(known.platform, known.variant)
         if new_id is None:
             rewrite = None
             note += f"; {new_model.name} has no {known.platform.label} ID"
@@ -213,19 +236,15 @@ class OutdatedIds(IdJudge):
             rewrite = Rewrite(new_id, safety)
         if rewrite is not None:
             rewrite = Rewrite(rewrite.text, rewrite.safety, note + rewrite.note)
-        return Verdict(hit, rewrite, {"model": known.model.name, "state": self.state(known.model, known.platform),
-                                      "target": self.options.target.name})
+            advice = f"use `{rewrite.text}` ({target})"
+        else:
+            advice = f"target {target} has nothing to write there{note}"
+        return Verdict(hit, rewrite, {**values, "advice": advice}, severity)
 
     def state(self, model: Model, platform: Platform) -> str:
         life = model.lifecycle(platform)
-        state = life.state(self.options.as_of)
-        where = platform.label
-        unconfirmed = "" if life.confirmed else " (unconfirmed)"
-        if state == "retired":
-            return f"retired on {where} since {life.retired}{unconfirmed}"
-        if state == "deprecated":
-            when = f", retiring {life.retired}" if life.retired else ""
-            return f"deprecated on {where}{when}{unconfirmed}"
+        if life.state(self.options.as_of) in ("retired", "deprecated"):
+            return self.describe(model, platform)
         return f"superseded by the {self.options.target.name} target"
 
 
@@ -241,14 +260,25 @@ class InvalidIds(IdJudge):
         if invalid is None:
             return None
         values = {"why": invalid.why, "platform": invalid.platform.label}
-        valid = invalid.means.id_for(invalid.platform)
+        platform = invalid.platform
+        # write the ID the outdated-model rules would move the meant model to, so no retired ID is written on the way
+        replacement = self.migrated_to(invalid.means, others)
+        if replacement is not None and replacement.model.id_for(platform) is not None:
+            model, safety = replacement.model, replacement.fix
+        else:
+            model, safety = invalid.means, "safe"
+        valid = model.id_for(platform)
         if valid is None:
-            return Verdict(hit, None, values)
+            return Verdict(hit, None, {**values, "advice": f"{model.name} has no {platform.label} ID"})
+        if self.retired(model, platform):
+            return Verdict(hit, None, {**values, "advice": f"it means `{valid}`, but {self.refused(model, platform)}"})
         if hit.prefix:
             # keep the written profile prefix only where the meant model has it: "au.anthropic.claude-4-sonnet-..."
             # must not become au.anthropic.claude-sonnet-4-..., a profile that does not exist
-            return Verdict(hit, self.bedrock_text(hit, invalid.means, valid, "safe", region), values)
-        return Verdict(hit, Rewrite(valid, "safe"), values)  # adding a missing profile prefix is another rule's job
+            rewrite = self.bedrock_text(hit, model, valid, safety, region)
+        else:
+            rewrite = Rewrite(valid, safety)  # adding a missing profile prefix is another rule's job
+        return Verdict(hit, rewrite, {**values, "advice": f"use `{rewrite.text}`"})
 
 
 @judge_for("bedrock-profile-missing")
@@ -265,12 +295,49 @@ class MissingProfiles(IdJudge):
         if (known is None or known.platform is not Platform.BEDROCK or hit.prefix or hit.dynamic_prefix
                 or hit.arn_resource or known.variant == "other"):
             return None
-        if not self.offer(known.model, region).needs_profile:
-            return None
+        if not self.offer(known.model, region).needs_profile or self.retired(known.model, Platform.BEDROCK):
+            return None  # a profile for a retired model is still a retired ID: the lifecycle rule reports it
         if self.migrated_to(known.model, others) is not None:
             return None  # a selected outdated-model rule rewrites this ID anyway (one finding per ID)
         rewrite = self.bedrock_text(hit, known.model, known.text, "safe", region)
         return Verdict(hit, rewrite, {"model": known.model.name})
+
+
+@judge_for("model-lifecycle")
+class LifecycleIds(IdJudge):
+    """An ID no selected outdated-model rule moves, whose model is retired or deprecated on its platform on the run
+    date, or whose (earliest) retirement falls within the --fail-within window."""
+
+    def may_report(self, spelling: str) -> bool:
+        known = self.data.catalogue.ids.get(spelling)
+        return known is not None and self._why(known) is not None
+
+    def _why(self, known: KnownId) -> tuple[str, str] | None:
+        """(severity, window note) when the ID's lifecycle gives a finding."""
+        life = known.model.lifecycle(known.platform)
+        state = life.state(self.options.as_of)
+        if state == "retired":
+            return "error", ""
+        if state == "deprecated":
+            return "warning", ""
+        ends = life.ends(self.options.as_of)
+        if ends is not None and self.options.within_window(ends[0]):
+            return "warning", f" (within --fail-within {self.options.fail_within} days)"
+        return None
+
+    def judge(self, hit: IdHit, region: RegionSource, others: Sequence[IdJudge]) -> Verdict | None:
+        known = hit.known
+        if known is None or self.migrated_to(known.model, others) is not None or (why := self._why(known)) is None:
+            return None
+        severity, window = why
+        life = known.model.lifecycle(known.platform)
+        named = self.data.catalogue.models.get(life.replacement or "")
+        advice = self.data.targets.live_advice(self.options.as_of)
+        if named is not None and (named_id := named.id_for(known.platform)) is not None:
+            advice = f"the vendor names {named.name} (`{named_id}`) as its replacement; {advice}"
+        values = {"model": known.model.name, "state": self.describe(known.model, known.platform), "window": window,
+                  "advice": advice}
+        return Verdict(hit, None, values, severity)
 
 
 def unavailable_reason(answer: BedrockSnapshot, model: Model, prefix: str | None) -> str | None:
