@@ -46,7 +46,8 @@ def test_fixture(case: FixtureCase, tmp_path: Path) -> None:
     dated = [*case.args, "--as-of", AS_OF] if "--as-of" not in case.args else case.args  # a fixture's own date wins
     first = run_cli("fix", *dated, work)
     assert first.returncode in (0, 1), first.stderr
-    assert "error" not in first.stderr, first.stderr
+    # a target whose model is retired on the fixture's date is reported as "error: target ..." (and exits 1)
+    assert not [line for line in first.stderr.splitlines() if "error" in line and not line.startswith("error: target ")]
     expected = case.expected.read_text(encoding="utf-8")
     assert work.read_bytes() == case.expected.read_bytes()
     assert_valid(case.work_name, expected)

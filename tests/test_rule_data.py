@@ -63,8 +63,8 @@ CONTEXTS = [(target, region, None) for target, region in product(DATA.targets.by
 CONTEXTS += [(target, None, "global") for target in DATA.targets.by_name]
 
 
-def analyzer(target: str, region: str | None, prefix: str | None) -> Analyzer:
-    options = RunOptions(target=DATA.targets.get(target), as_of=datetime.date.fromisoformat(AS_OF),
+def analyzer(target: str, region: str | None, prefix: str | None, as_of: str = AS_OF) -> Analyzer:
+    options = RunOptions(target=DATA.targets.get(target), as_of=datetime.date.fromisoformat(as_of),
                          bedrock_region=region, bedrock_profile_prefix=prefix)
     return Analyzer(DATA, list(load_rule_set().rules), options)
 

@@ -120,8 +120,12 @@ class IdJudge:
         return model.lifecycle(platform).describe(self.options.as_of, platform.label)
 
     def severity_of(self, model: Model, platform: Platform) -> str | None:
-        """A finding on an ID retired on the run date is an error, on a deprecated one a warning."""
-        return {"retired": "error", "deprecated": "warning"}.get(model.lifecycle(platform).state(self.options.as_of))
+        """A finding on an ID retired on the run date is an error, on a deprecated one a warning; a state only third
+        parties report is one step milder (a warning, or none)."""
+        life = model.lifecycle(platform)
+        order = (None, "warning", "error")
+        severity = {"retired": 2, "deprecated": 1}.get(life.state(self.options.as_of), 0)
+        return order[severity if life.confirmed else max(severity - 1, 0)]
 
     def refused(self, model: Model, platform: Platform) -> str:
         """Why an ID of ``model`` is not written, and what to do instead."""
@@ -271,7 +275,10 @@ class InvalidIds(IdJudge):
         if valid is None:
             return Verdict(hit, None, {**values, "advice": f"{model.name} has no {platform.label} ID"})
         if self.retired(model, platform):
-            return Verdict(hit, None, {**values, "advice": f"it means `{valid}`, but {self.refused(model, platform)}"})
+            meant = invalid.means.id_for(platform)
+            moved = f"; target {self.options.target.name} would write `{valid}`" if model is not invalid.means else ""
+            advice = f"it means `{meant}`{moved}, but {self.refused(model, platform)}"
+            return Verdict(hit, None, {**values, "advice": advice})
         if hit.prefix:
             # keep the written profile prefix only where the meant model has it: "au.anthropic.claude-4-sonnet-..."
             # must not become au.anthropic.claude-sonnet-4-..., a profile that does not exist
@@ -315,11 +322,8 @@ class LifecycleIds(IdJudge):
     def _why(self, known: KnownId) -> tuple[str, str] | None:
         """(severity, window note) when the ID's lifecycle gives a finding."""
         life = known.model.lifecycle(known.platform)
-        state = life.state(self.options.as_of)
-        if state == "retired":
-            return "error", ""
-        if state == "deprecated":
-            return "warning", ""
+        if (severity := self.severity_of(known.model, known.platform)) is not None:
+            return severity, ""
         ends = life.ends(self.options.as_of)
         if ends is not None and self.options.within_window(ends[0]):
             return "warning", f" (within --fail-within {self.options.fail_within} days)"
