@@ -16,7 +16,7 @@ from claude_migrate.formats.models_table import render
 from claude_migrate.run.models import ModelsRequest, run_models
 
 # Before Claude 4's retirement, the day Sonnet 4.5 retired, after it, and when the 4.6 generation may be gone.
-DATES = ("2026-05-01", "2026-11-30", "2026-12-03", "2027-03-01")
+DATES = ("2026-03-01", "2026-11-30", "2026-12-03", "2027-03-01")
 WRAPPERS = ("arn:aws:bedrock:us-east-1::foundation-model/", "bedrock/")
 
 
@@ -50,7 +50,7 @@ def test_the_grid_writes_something() -> None:
     """The grid above is not vacuous: on a date when a target is live its fixes do write IDs."""
     assert len(FORMS) > 200
     assert list(written(analyzer("claude-4-6", "us-east-1", None, as_of="2026-12-03"), frozenset({"safe"})))
-    assert list(written(analyzer("claude-4", None, None, as_of="2026-05-01"), frozenset({"safe"})))
+    assert list(written(analyzer("claude-4", None, None, as_of="2026-03-01"), frozenset({"safe"})))
 
 
 def test_fix_with_a_retired_target_writes_nothing_for_it_and_fails(tmp_path: Path) -> None:
@@ -135,7 +135,8 @@ def test_models_lists_the_5x_generation_with_legacy_and_runway() -> None:
     assert models["claude-haiku-5-5"]["bedrock_id"] == "anthropic.claude-haiku-5-5"
     assert models["claude-sonnet-4-6"]["lifecycle"]["first_party"] == {
         "state": "legacy", "deprecated": None, "retired": None, "not_before": "2027-02-17", "ends": "2027-02-17",
-        "announced": False, "runway_days": 76, "replacement": "claude-sonnet-5-5", "confirmed": True, "note": ""}
+        "announced": False, "runway_days": 76, "replacement": "claude-sonnet-5-5", "confirmed": True,
+        "note": "Legacy in the overview of 2026-08-22 and on the model page"}
     assert models["claude-sonnet-4-5-20250929"]["lifecycle"]["first_party"]["state"] == "retired"
     assert models["claude-opus-4-20250514"]["lifecycle"]["bedrock"]["state"] == "retired"
     table = render(view)

@@ -24,8 +24,9 @@ DATA = load_rule_set().data
 CATALOGUE = DATA.catalogue
 MODELS = list(CATALOGUE.models.values())
 FOUNDATION_ARN = "arn:aws:bedrock:us-east-1::foundation-model/"
-# A Region for every entry of bedrock-regions.yaml, and one no entry matches.
-REGIONS = ("us-gov-west-1", "us-east-1", "eu-west-1", "ap-northeast-1", "ap-southeast-2", "ap-south-1", "sa-east-1")
+# A Region for every list of prefixes in bedrock-regions.yaml, and one no entry matches (cn-north-1).
+REGIONS = ("us-gov-west-1", "us-east-1", "eu-west-1", "ap-northeast-1", "ap-southeast-2", "ap-southeast-4",
+           "ap-south-1", "sa-east-1", "cn-north-1")
 
 
 def valid_ids(platform: Platform) -> dict[str, Model]:
@@ -91,6 +92,8 @@ def test_every_id_a_fix_writes_is_documented_and_has_its_profile(target: str, re
     for safeties in (frozenset({"safe"}), frozenset({"safe", "unsafe"})):
         for before, platform, after in written(engine, safeties):
             wrapper = next((w for w in (FOUNDATION_ARN, "bedrock/") if before.startswith(w)), "")
+            if wrapper == FOUNDATION_ARN and not after.startswith(wrapper):
+                wrapper = ""  # an ARN of a profile-only model becomes its inference profile ID (checked below)
             assert after.startswith(wrapper), f"{before} -> {after}: the wrapper was lost"
             text = after[len(wrapper):]
             head, _, rest = text.partition(".")
@@ -98,6 +101,8 @@ def test_every_id_a_fix_writes_is_documented_and_has_its_profile(target: str, re
             bare = rest if profile else text
             documented = valid_ids(platform)
             assert bare in documented, f"{before} -> {after}: not a documented {platform.value} ID"
+            if wrapper == FOUNDATION_ARN:
+                assert not documented[bare].needs_profile, f"{before} -> {after}: an ARN of a profile-only model"
             if profile is None:
                 continue
             model = documented[bare]
@@ -260,6 +265,15 @@ def test_vertex_ids_agree_with_the_facts() -> None:
         listed.update(token for token in ticked(cell) if token.startswith("claude-"))
         listed.update(by_id_rule(cell, api_ids, ""))
     assert listed == set(documented)
+
+
+def test_every_prefix_list_of_the_region_table_is_tried() -> None:
+    tried = {DATA.regions.for_region(region) for region in REGIONS}
+    assert {prefixes for _, prefixes in DATA.regions.entries} <= tried and () in tried
+
+
+def test_sydney_is_offered_au_and_global() -> None:
+    assert DATA.regions.for_region("ap-southeast-2")[0] == "au" and "global" in DATA.regions.for_region("ap-southeast-2")
 
 
 def test_one_model_has_one_id_on_every_platform() -> None:

@@ -24,6 +24,7 @@ class Platform(str, Enum):
         return {"first_party": "the Anthropic API", "bedrock": "Amazon Bedrock", "vertex": "Vertex AI"}[self.value]
 
 
+ACCEPTANCE = ("accepted", "rejected", "unknown")
 STATES = ("active", "legacy", "deprecated", "retired")  # each later state includes the earlier ones' risks
 
 
@@ -47,7 +48,10 @@ class Lifecycle:
         """The state on ``as_of``: a past retirement date retires; an announced one deprecates."""
         if self.retired and self.retired <= as_of:
             return "retired"
-        dated = "deprecated" if (self.deprecated and self.deprecated <= as_of) or self.retired else "active"
+        announced = self.deprecated or self.seen  # a retirement date counts from its announcement, when known
+        deprecated = (self.deprecated is not None and self.deprecated <= as_of) or (
+            self.retired is not None and (announced is None or announced <= as_of))
+        dated = "deprecated" if deprecated else "active"
         declared = self.declared if self.seen is None or self.seen <= as_of else "active"
         if declared == "retired" and self.retired:
             declared = "deprecated"  # a retirement date still ahead decides
@@ -104,6 +108,10 @@ class Model:
     unconfirmed: tuple[str, ...]
     sources: tuple[str, ...]
     lifecycles: dict[Platform, Lifecycle] = field(default_factory=dict)
+    # what the request shape accepts beyond the fields above: "accepted", "rejected" (400) or "unknown"
+    sampling_parameters: str = "accepted"  # any non-default temperature / top_p / top_k
+    thinking_disabled: str = "accepted"  # thinking: {"type": "disabled"}
+    forced_tool_choice: str = "accepted"  # tool_choice any / tool
 
     @property
     def generation_label(self) -> str:
@@ -196,6 +204,7 @@ def _model(key: str, raw: YamlMap, sources: dict[str, str], tiers: tuple[str, ..
     fields = Fields(raw, f"model {key}", allowed={
         "name", "tier", "generation", "legacy", "first_party", "bedrock", "vertex", "max_output_tokens",
         "context_window", "thinking", "temperature_with_top_p", "text_editor", "prefill", "unconfirmed", "sources",
+        "sampling_parameters", "thinking_disabled", "forced_tool_choice",
     })
     lifecycles: dict[Platform, Lifecycle] = {}
     first_party_id: str | None = None
@@ -253,6 +262,8 @@ def _model(key: str, raw: YamlMap, sources: dict[str, str], tiers: tuple[str, ..
         unconfirmed=tuple(fields.str_list("unconfirmed")),
         sources=_check_sources(fields, fields.str_list("sources", required=True), sources),
         lifecycles=lifecycles,
+        **{name: fields.str(name, default="accepted", choices=ACCEPTANCE)
+           for name in ("sampling_parameters", "thinking_disabled", "forced_tool_choice")},
     )
 
 

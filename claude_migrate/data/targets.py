@@ -117,9 +117,13 @@ def load_region_prefixes(path: Path) -> RegionPrefixes:
     top = Fields(raw, "bedrock regions file", path=path, allowed={"schema", "sources", "regions"})
     if top.int("schema", required=True) != 1:
         raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
+    sources = top.mapping("sources") or {}
     entries = []
     for index, item in enumerate(top.any("regions") or []):
-        fields = Fields(item, f"regions item {index + 1}", path=path, allowed={"match", "prefixes"})
+        fields = Fields(item, f"regions item {index + 1}", path=path, allowed={"match", "prefixes", "sources"})
+        for key in fields.str_list("sources"):
+            if key not in sources:
+                raise fields.error("sources", f"unknown source key '{key}' (define it under the top-level 'sources')")
         entries.append((fields.str("match", required=True),
                         tuple(fields.str_list("prefixes", required=True, choices=PROFILE_PREFIXES))))
     return RegionPrefixes(tuple(entries))

@@ -87,7 +87,8 @@ class ConfigScanner:
     def _finding(path: str, line: int, rule: RuleSpec, verdict: Verdict) -> Finding:
         rewrite = verdict.fix
         safety = weakest(rule.fix, rewrite.safety) if rewrite else "manual"
-        start, end = Position(line, verdict.hit.start), Position(line, verdict.hit.end)
+        first = verdict.hit.start if rewrite is None or rewrite.start is None else rewrite.start
+        start, end = Position(line, first), Position(line, verdict.hit.end)
         fix = Fix(safety, (Edit(start, end, rewrite.text),)) if rewrite and safety != "manual" else None
         return Finding(path, rule.code, rule.name, verdict.severity or rule.severity,
                        rule.render(**verdict.message_values()),

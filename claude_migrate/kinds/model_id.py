@@ -42,7 +42,8 @@ class ModelIdKind(RuleKind):
         replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...] = ()
         safety = "manual"
         if rewrite is not None and site.segment.editable:
-            new = site.segment.replaced(site.hit.start, site.hit.end, rewrite.text)
+            start = site.hit.start if rewrite.start is None else rewrite.start
+            new = site.segment.replaced(start, site.hit.end, rewrite.text)
             replacements = ((site.segment.node, new),)
             safety = rewrite.safety
             if site.lookup_context:

@@ -8,7 +8,7 @@ This module does not import libcst: scanning a config file must not pay for the 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from claude_migrate.data.catalogue import KnownId, Model, Platform
@@ -35,6 +35,7 @@ class Rewrite:
     text: str
     safety: str
     note: str = ""
+    start: int | None = None  # replace from here, not from the hit's start (an ARN around the ID)
 
 
 @dataclass(frozen=True)
@@ -120,12 +121,11 @@ class IdJudge:
         return model.lifecycle(platform).describe(self.options.as_of, platform.label)
 
     def severity_of(self, model: Model, platform: Platform) -> str | None:
-        """A finding on an ID retired on the run date is an error, on a deprecated one a warning; a state only third
-        parties report is one step milder (a warning, or none)."""
+        """A finding on an ID retired on the run date is an error, on a deprecated one a warning; None (the rule's
+        own severity) when only third parties report the state."""
         life = model.lifecycle(platform)
-        order = (None, "warning", "error")
-        severity = {"retired": 2, "deprecated": 1}.get(life.state(self.options.as_of), 0)
-        return order[severity if life.confirmed else max(severity - 1, 0)]
+        return {"retired": "error", "deprecated": "warning"}.get(life.state(self.options.as_of)) if life.confirmed \
+            else None
 
     def refused(self, model: Model, platform: Platform) -> str:
         """Why an ID of ``model`` is not written, and what to do instead."""
@@ -151,6 +151,8 @@ class IdJudge:
             if hit.arn_account or hit.arn_resource != "foundation-model":
                 return Rewrite(new_id, "manual", "; an ARN that names an account-specific resource needs a "
                                                  "new resource, not a new string")
+            if offer.needs_profile:
+                return self.profile_for_arn(hit, model, new_id, base_safety, offer)
             return Rewrite(new_id, base_safety)
         if hit.dynamic_prefix:
             return Rewrite(new_id, weakest(base_safety, "unsafe"),
@@ -183,6 +185,19 @@ class IdJudge:
         return Rewrite(f"{fallback}.{new_id}", weakest(base_safety, "unsafe"),
                        f"; {model.name} needs a cross-Region inference profile and the code shows no Region: "
                        f"choose one of {offer.choices()} (the unsafe fix writes {fallback}.)")
+
+    def profile_for_arn(self, hit: IdHit, model: Model, new_id: str, base_safety: str,
+                        offer: BedrockOffer) -> Rewrite:
+        """A foundation-model ARN calls the base model on demand, which a profile-only model refuses: write the
+        inference profile ID of the ARN's Region in place of the whole ARN, never another foundation-model ARN."""
+        region = hit.arn_region or ""
+        prefix = next((p for p in self.data.regions.for_region(region) if p in offer.profiles), None) if region else None
+        why = (f"; a foundation-model ARN calls {model.name} on demand, which it does not serve"
+               f"{f' in {region}' if region else ''}: use an inference profile ID or its ARN "
+               f"(arn:aws:bedrock:{region or 'REGION'}:ACCOUNT:inference-profile/PROFILE)")
+        if prefix is None:
+            return Rewrite(new_id, "manual", f"{why}; choose one of {offer.choices()}")
+        return Rewrite(f"{prefix}.{new_id}", weakest(base_safety, "unsafe"), why, start=hit.arn_start)
 
 
 ID_JUDGES: dict[str, type[IdJudge]] = {}
@@ -239,7 +254,7 @@ class OutdatedIds(IdJudge):
         else:
             rewrite = Rewrite(new_id, safety)
         if rewrite is not None:
-            rewrite = Rewrite(rewrite.text, rewrite.safety, note + rewrite.note)
+            rewrite = replace(rewrite, note=note + rewrite.note)
             advice = f"use `{rewrite.text}` ({target})"
         else:
             advice = f"target {target} has nothing to write there{note}"
@@ -299,8 +314,9 @@ class MissingProfiles(IdJudge):
 
     def judge(self, hit: IdHit, region: RegionSource, others: Sequence[IdJudge]) -> Verdict | None:
         known = hit.known
+        foundation_arn = hit.arn_resource == "foundation-model" and not hit.arn_account
         if (known is None or known.platform is not Platform.BEDROCK or hit.prefix or hit.dynamic_prefix
-                or hit.arn_resource or known.variant == "other"):
+                or (hit.arn_resource and not foundation_arn) or known.variant == "other"):
             return None
         if not self.offer(known.model, region).needs_profile or self.retired(known.model, Platform.BEDROCK):
             return None  # a profile for a retired model is still a retired ID: the lifecycle rule reports it
@@ -324,6 +340,8 @@ class LifecycleIds(IdJudge):
         life = known.model.lifecycle(known.platform)
         if (severity := self.severity_of(known.model, known.platform)) is not None:
             return severity, ""
+        if life.state(self.options.as_of) == "retired":
+            return "warning", ""  # only third parties say so: worth a look, not a failed build
         ends = life.ends(self.options.as_of)
         if ends is not None and self.options.within_window(ends[0]):
             return "warning", f" (within --fail-within {self.options.fail_within} days)"
