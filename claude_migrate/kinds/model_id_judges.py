@@ -294,7 +294,7 @@ class InvalidIds(IdJudge):
             moved = f"; target {self.options.target.name} would write `{valid}`" if model is not invalid.means else ""
             advice = f"it means `{meant}`{moved}, but {self.refused(model, platform)}"
             return Verdict(hit, None, {**values, "advice": advice})
-        if hit.prefix:
+        if hit.prefix or hit.arn_resource:
             # keep the written profile prefix only where the meant model has it: "au.anthropic.claude-4-sonnet-..."
             # must not become au.anthropic.claude-sonnet-4-..., a profile that does not exist
             rewrite = self.bedrock_text(hit, model, valid, safety, region)
