@@ -53,6 +53,9 @@ Config = Annotated[Optional[Path], typer.Option(help="A pyproject.toml to read [
 AsOf = Annotated[Optional[str], typer.Option(help="Judge model lifecycles as of this date (YYYY-MM-DD).")]
 Region = Annotated[Optional[str], typer.Option(help="AWS Region the Bedrock calls run in, for profile prefixes.")]
 Prefix = Annotated[Optional[str], typer.Option(help="Cross-Region profile prefix to write (us, eu, apac, global, ...).")]
+FailWithin = Annotated[Optional[int], typer.Option(
+    "--fail-within", metavar="DAYS", min=0,
+    help="Also report model IDs, and the target's models, whose retirement or earliest retirement is within DAYS.")]
 Statistics = Annotated[bool, typer.Option("--statistics", help="Print counts per rule instead of findings.")]
 ExitZero = Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when findings remain.")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
@@ -116,7 +119,7 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
              bedrock_region: str | None, bedrock_profile_prefix: str | None, statistics: bool,
              exit_zero: bool, debug: bool, bedrock_live: bool = False, bedrock_snapshot: Path | None = None,
              unsafe_fixes: bool = False, diff_base: str | None = None, exit_non_zero_on_fix: bool = False,
-             jobs: int | None = None, no_cache: bool = False) -> None:
+             jobs: int | None = None, no_cache: bool = False, fail_within: int | None = None) -> None:
     from claude_migrate.run import api
     from claude_migrate.formats import report
     from claude_migrate.formats import summary as runsummary
@@ -137,7 +140,8 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
             raise UsageError("--diff-base and --add-ignore cannot be combined")
         changes = changed_lines(diff_base, start) if diff_base is not None else None
         settings = _settings(config, start).override(target=target, select=_codes(select), ignore=_codes(ignore),
-                                     bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix)
+                                     bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix,
+                                     fail_within=fail_within)
         bedrock = bedrock_answer(live=bedrock_live, snapshot=bedrock_snapshot, region=settings.bedrock_region,
                                  profile=None, factory=boto3_client, live_flag="--bedrock-live")
         result = api.run(chosen_paths, settings, mode, unsafe_fixes=unsafe_fixes, changes=changes, as_of=date,
@@ -158,12 +162,15 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
         typer.echo(f"{file.path}: error: {file.error}", err=True)
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
+    for problem in result.target_errors:
+        typer.echo(f"error: {problem}", err=True)
     for line in report.summary_lines(result, mode):
         print(line, file=summary_stream)
     for line in runsummary.scale_lines(result, mode):
         typer.echo(line, err=True)
     changed = any(f.changed for f in result.files)
-    pending = bool(result.findings) or (changed and (mode is api.Mode.DIFF or exit_non_zero_on_fix))
+    pending = bool(result.findings or result.target_errors) or (
+        changed and (mode is api.Mode.DIFF or exit_non_zero_on_fix))
     raise typer.Exit(1 if (pending or result.errors) and not exit_zero else 0)
 
 
@@ -173,6 +180,7 @@ def check(paths: Paths = None, target: Target = None, select: Select = None, ign
           bedrock_region: Region = None, bedrock_profile_prefix: Prefix = None, statistics: Statistics = False,
           exit_zero: ExitZero = False, debug: Debug = False, bedrock_live: BedrockLive = False,
           bedrock_snapshot: BedrockSnapshot = None, jobs: Jobs = None, no_cache: NoCache = False,
+          fail_within: FailWithin = None,
           add_ignore: Annotated[bool, typer.Option("--add-ignore", help="Write a `# claude-migrate: ignore[...]` "
                                                    "comment for every current finding.")] = False,
           diff_base: Annotated[Optional[str], typer.Option("--diff-base", metavar="REF", help="Report only findings "
@@ -183,7 +191,7 @@ def check(paths: Paths = None, target: Target = None, select: Select = None, ign
              output_format=output_format, output_file=output_file, config=config, as_of=as_of,
              bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics,
              exit_zero=exit_zero, debug=debug, bedrock_live=bedrock_live, bedrock_snapshot=bedrock_snapshot,
-             diff_base=diff_base, jobs=jobs, no_cache=no_cache)
+             diff_base=diff_base, jobs=jobs, no_cache=no_cache, fail_within=fail_within)
 
 
 @app.command()
@@ -194,7 +202,7 @@ def fix(paths: Paths = None, target: Target = None, select: Select = None, ignor
         unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply unsafe fixes.")] = False,
         diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff and write nothing.")] = False,
         bedrock_live: BedrockLive = False, bedrock_snapshot: BedrockSnapshot = None, jobs: Jobs = None,
-        no_cache: NoCache = False,
+        no_cache: NoCache = False, fail_within: FailWithin = None,
         exit_non_zero_on_fix: Annotated[bool, typer.Option("--exit-non-zero-on-fix", help="Exit 1 when a file was "
                                                            "changed, even if nothing remains (for pre-commit).")] = False,
         ) -> None:
@@ -203,7 +211,7 @@ def fix(paths: Paths = None, target: Target = None, select: Select = None, ignor
              output_format=output_format, output_file=output_file, config=config, as_of=as_of, bedrock_region=bedrock_region,
              bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero,
              debug=debug, bedrock_live=bedrock_live, bedrock_snapshot=bedrock_snapshot, unsafe_fixes=unsafe_fixes,
-             exit_non_zero_on_fix=exit_non_zero_on_fix, jobs=jobs, no_cache=no_cache)
+             exit_non_zero_on_fix=exit_non_zero_on_fix, jobs=jobs, no_cache=no_cache, fail_within=fail_within)
 
 
 @app.command()

@@ -21,12 +21,12 @@ CREATED = datetime.datetime(2025, 9, 29, 17, 0, tzinfo=datetime.timezone.utc)
 NO_RETRIES = Config(retries={"mode": "standard", "max_attempts": 1})
 
 # Claude models a us-east-1 account sees on 2026-11-23 (tests/conftest.py AS_OF), by base ID:
-# (model name, inference types, the prefixes of its system-defined profiles).
+# (model name, inference types, the prefixes of its system-defined profiles). Claude Opus 4 is not listed: Anthropic's
+# Bedrock table of 2026-08-22 marks it Retired (claude-4-facts.md section 1c).
 US_EAST_1 = {
     "anthropic.claude-3-opus-20240229-v1:0": ("Claude 3 Opus", ["ON_DEMAND"], ["us"]),
     "anthropic.claude-3-5-haiku-20241022-v1:0": ("Claude 3.5 Haiku", ["ON_DEMAND", "INFERENCE_PROFILE"], ["us"]),
     "anthropic.claude-3-7-sonnet-20250219-v1:0": ("Claude 3.7 Sonnet", ["INFERENCE_PROFILE"], ["us"]),
-    "anthropic.claude-opus-4-20250514-v1:0": ("Claude Opus 4", ["INFERENCE_PROFILE"], ["us"]),
     "anthropic.claude-opus-4-1-20250805-v1:0": ("Claude Opus 4.1", ["INFERENCE_PROFILE"], ["us"]),
     "anthropic.claude-sonnet-4-5-20250929-v1:0": ("Claude Sonnet 4.5", ["INFERENCE_PROFILE"], ["us", "global"]),
     "anthropic.claude-haiku-4-5-20251001-v1:0": ("Claude Haiku 4.5", ["INFERENCE_PROFILE"], ["us", "global"]),

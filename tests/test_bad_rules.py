@@ -195,7 +195,7 @@ BAD_CATALOGUE = {
                                                       "missing required key in target claude-4-6 tier sonnet")),
     "unknown default target": ("targets.yaml", Bad("default: claude-4-6", "default: claude-4-9", "default:",
                                                    "default", "unknown target 'claude-4-9'")),
-    "unknown region prefix": ("bedrock-regions.yaml", Bad("prefixes: [eu]}", "prefixes: [europe]}", "europe",
+    "unknown region prefix": ("bedrock-regions.yaml", Bad("prefixes: [eu, global]", "prefixes: [europe, global]", "europe",
                                                           "prefixes", "'europe' is not one of")),
 }
 

@@ -80,10 +80,9 @@ def test_legacy_models_the_catalogue_calls_active() -> None:
     client, stubber = stubbed_client("us-east-1", models, [profiles])
     document, exit_code = _models_json(client)
     assert exit_code == 1
+    # Claude 3.5 Haiku is deprecated on Bedrock in the catalogue since the facts of 2026-12-03 (AWS's model card):
+    # AWS calling it LEGACY agrees too.
     assert [(d["kind"], d["id"], d["message"]) for d in document["bedrock"]["disagreements"]] == [
-        ("legacy", "anthropic.claude-3-5-haiku-20241022-v1:0",
-         "Claude 3.5 Haiku: AWS marks anthropic.claude-3-5-haiku-20241022-v1:0 LEGACY in us-east-1, end of life "
-         "2027-01-15; the catalogue calls it active on Amazon Bedrock"),
         ("legacy", "anthropic.claude-3-7-sonnet-20250219-v1:0",
          "Claude 3.7 Sonnet: AWS marks anthropic.claude-3-7-sonnet-20250219-v1:0 LEGACY in us-east-1, end of life "
          "2027-01-15; the catalogue calls it active on Amazon Bedrock"),
@@ -118,14 +117,15 @@ def test_profile_prefixes_the_catalogue_lacks() -> None:
 
 def test_models_the_catalogue_does_not_know() -> None:
     models, profiles = us_east_1()
-    models += [model_summary("anthropic.claude-sonnet-5", "Claude Sonnet 5", "us-east-1"),
+    # a generation after the catalogue's newest (Claude 5 / 5.5 are known since the facts of 2026-12-03)
+    models += [model_summary("anthropic.claude-sonnet-9", "Claude Sonnet 9", "us-east-1"),
                # a provisioned-throughput context-size variant of a known model is not unknown
                model_summary("anthropic.claude-3-5-haiku-20241022-v1:0:200k", "Claude 3.5 Haiku", "us-east-1",
                              types=["PROVISIONED"])]
-    profiles += [profile_summary("us.anthropic.claude-sonnet-5", "US Claude Sonnet 5", "us-east-1"),
-                 profile_summary("us.anthropic.claude-fable-5", "US Claude Fable 5", "us-east-1")]
-    assert _disagreements(models, profiles) == [("unknown-model", "anthropic.claude-sonnet-5"),
-                                                ("unknown-model", "anthropic.claude-fable-5")]
+    profiles += [profile_summary("us.anthropic.claude-sonnet-9", "US Claude Sonnet 9", "us-east-1"),
+                 profile_summary("us.anthropic.claude-fable-9", "US Claude Fable 9", "us-east-1")]
+    assert _disagreements(models, profiles) == [("unknown-model", "anthropic.claude-sonnet-9"),
+                                                ("unknown-model", "anthropic.claude-fable-9")]
 
 
 def test_profiles_come_from_every_page() -> None:

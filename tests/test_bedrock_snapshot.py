@@ -53,8 +53,12 @@ def _fix(tmp_path: Path, source: str, answer: BedrockSnapshot | None, **settings
 
 
 def test_the_answer_gives_the_region_prefix(tmp_path: Path) -> None:
-    # The catalogue has jp. for Haiku 4.5 only as unconfirmed, so without the answer the fix is not safe.
+    # The catalogue has jp. for Haiku 4.5 only as unconfirmed: without the answer the fix writes the confirmed
+    # global. profile, which the Region table also offers in Tokyo; AWS's answer lists jp. there.
     text, remaining = _fix(tmp_path, HAIKU_IN_TOKYO, None)
+    assert text == HAIKU_IN_TOKYO.replace('"anthropic.claude-haiku', '"global.anthropic.claude-haiku')
+    assert remaining == []
+    text, remaining = _fix(tmp_path, HAIKU_IN_TOKYO, None, bedrock_profile_prefix="jp")
     assert text == HAIKU_IN_TOKYO
     assert [line.split(" ")[0] for line in remaining] == ["CM104"]
     text, remaining = _fix(tmp_path, HAIKU_IN_TOKYO, TOKYO_ANSWER)
@@ -67,24 +71,29 @@ def test_a_profile_the_region_lacks_is_not_written(tmp_path: Path) -> None:
     text, _ = _fix(tmp_path, source, None, bedrock_region="ap-northeast-1")
     assert text == 'MODEL_ID = "jp.anthropic.claude-sonnet-4-6"\n'  # the catalogue's jp. profile
     text, remaining = _fix(tmp_path, source, TOKYO_ANSWER)  # the answer's Region serves as the configured one
+    assert text == 'MODEL_ID = "global.anthropic.claude-sonnet-4-6"\n'  # AWS lists no jp.; global. serves Tokyo
+    assert remaining == []
+    text, remaining = _fix(tmp_path, source, TOKYO_ANSWER, bedrock_profile_prefix="jp")
     assert text == source
     assert remaining == [
         "CM101 `anthropic.claude-3-5-sonnet-20240620-v1:0` is Claude 3.5 Sonnet, retired on Amazon Bedrock since "
-        "2025-12-01; use `anthropic.claude-sonnet-4-6` (claude-4-6); Claude Sonnet 4.6 has no profile for region "
-        "ap-northeast-1 (configured): choose one of global."]
+        "2025-12-01; use `anthropic.claude-sonnet-4-6` (claude-4-6); Claude Sonnet 4.6 has no profile for the "
+        "bedrock-profile-prefix setting: choose one of global."]
 
 
 def test_no_profile_to_write_is_a_finding_without_a_fix(tmp_path: Path) -> None:
-    # AWS lists only a global. profile for Sonnet 4.6 in Tokyo: nothing can be written without a human's choice,
-    # and --unsafe-fixes must not loop on an edit that changes nothing.
+    # AWS lists only a global. profile for Sonnet 4.6 in Tokyo and the settings ask for jp.: nothing can be written
+    # without a human's choice, and --unsafe-fixes must not loop on an edit that changes nothing.
     source = HAIKU_IN_TOKYO.replace("anthropic.claude-haiku-4-5-20251001-v1:0", "anthropic.claude-sonnet-4-6")
     path = tmp_path / "app.py"
     path.write_text(source)
-    result = run([path], Settings(), Mode.FIX, unsafe_fixes=True, as_of=DATE, bedrock=TOKYO_ANSWER)
+    result = run([path], Settings(bedrock_profile_prefix="jp"), Mode.FIX, unsafe_fixes=True, as_of=DATE,
+                 bedrock=TOKYO_ANSWER)
     assert result.errors == [] and path.read_text() == source
     (finding,) = result.findings
     assert (finding.code, finding.fix) == ("CM104", None)
-    assert finding.message.endswith("Claude Sonnet 4.6 has no profile for region ap-northeast-1: choose one of global.")
+    assert finding.message.endswith("Claude Sonnet 4.6 has no profile for the bedrock-profile-prefix setting: "
+                                    "choose one of global.")
 
 
 @pytest.mark.parametrize(("source", "expected"), [

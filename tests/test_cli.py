@@ -20,34 +20,37 @@ response = client.converse(modelId="anthropic.claude-3-5-sonnet-20240620-v1:0", 
 
 
 @pytest.mark.parametrize(("target_args", "expected"), [
-    (["--target", "claude-4"], "eu.anthropic.claude-sonnet-4-20250514-v1:0"),
-    ([], "eu.anthropic.claude-sonnet-4-6"),
+    (["--target", "claude-4", "--as-of", "2026-03-01"], "eu.anthropic.claude-sonnet-4-20250514-v1:0"),  # still live
+    (["--as-of", AS_OF], "eu.anthropic.claude-sonnet-4-6"),
 ])
 def test_converse_scenario(tmp_path: Path, target_args: list[str], expected: str) -> None:
     path = tmp_path / "app.py"
     path.write_text(CONVERSE)
-    before = run_cli("check", *target_args, "--as-of", AS_OF, path)
+    before = run_cli("check", *target_args, path)
     assert before.returncode == 1
     assert f"{path}:4:36: CM101 [*]" in before.stdout
-    fixed = run_cli("fix", *target_args, "--as-of", AS_OF, path)
+    fixed = run_cli("fix", *target_args, path)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     assert path.read_text() == CONVERSE.replace("anthropic.claude-3-5-sonnet-20240620-v1:0", expected)
-    after = run_cli("check", *target_args, "--as-of", AS_OF, path)
+    after = run_cli("check", *target_args, path)
     assert after.returncode == 0
     assert "All checks passed!" in after.stdout
 
 
-def test_retired_target_warns_once_without_changing_exit_code(tmp_path: Path) -> None:
+def test_retired_target_fails_with_one_line_per_retired_model(tmp_path: Path) -> None:
+    """A target whose models are retired writes none of them and fails, however few findings remain (issue 12)."""
     path = tmp_path / "app.py"
     path.write_text(CONVERSE)
     result = run_cli("fix", "--target", "claude-4", "--as-of", AS_OF, path)
-    assert result.returncode == 0
-    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
-    assert len(warnings) == 1
-    assert "retired on the Anthropic API since 2026-06-15" in warnings[0]
-    assert "claude-4-6" in warnings[0]
+    assert result.returncode == 1
+    assert path.read_text() == CONVERSE
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert [line.split(" is ")[0] for line in errors] == ["error: target claude-4: Claude Sonnet 4",
+                                                          "error: target claude-4: Claude Opus 4"]
+    assert all("retired on the Anthropic API since 2026-06-15" in line and "--target claude-4-6" in line
+               for line in errors)
     early = run_cli("check", "--target", "claude-4", "--as-of", "2025-06-01", path)
-    assert "warning:" not in early.stderr
+    assert "warning:" not in early.stderr and "error:" not in early.stderr
 
 
 def test_rules_lists_every_rule_and_rule_explains_each() -> None:
@@ -135,14 +138,14 @@ def test_directory_walk_respects_gitignore_and_skips_virtualenvs(tmp_path: Path)
 
 
 def test_pyproject_configuration(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.claude-migrate]\ntarget = "claude-4"\n'
+    (tmp_path / "pyproject.toml").write_text('[tool.claude-migrate]\ntarget = "claude-4-6"\n'
                                              'bedrock-region = "eu-west-1"\nexclude = ["legacy/"]\n')
     (tmp_path / "legacy").mkdir()
     (tmp_path / "legacy" / "old.py").write_text('M = "claude-3-opus-20240229"\n')
     (tmp_path / "app.py").write_text('M = "anthropic.claude-3-5-sonnet-20240620-v1:0"\n')
     result = run_cli("fix", ".", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert (tmp_path / "app.py").read_text() == 'M = "eu.anthropic.claude-sonnet-4-20250514-v1:0"\n'
+    assert (tmp_path / "app.py").read_text() == 'M = "eu.anthropic.claude-sonnet-4-6"\n'
     assert "claude-3-opus" in (tmp_path / "legacy" / "old.py").read_text()
 
 
@@ -152,7 +155,8 @@ def test_bad_configuration_names_file_line_and_key(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip() == (f"claude-migrate: error: {tmp_path / 'pyproject.toml'}:5: key 'targte': "
                                       "unknown key in [tool.claude-migrate] (known: target, select, ignore, exclude, "
-                                      "bedrock-region, bedrock-profile-prefix, extra-rule-dirs, overrides, file-types)")
+                                      "bedrock-region, bedrock-profile-prefix, extra-rule-dirs, overrides, file-types, "
+                                      "fail-within)")
 
 
 @pytest.mark.parametrize(("args", "content", "code"), [

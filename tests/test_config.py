@@ -37,13 +37,14 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_overrides_and_config_found_upwards_from_the_files(project: Path) -> None:
-    result = run_cli("fix", "--as-of", AS_OF, "project/legacy/old.py", "project/src", cwd=project.parent)
+    live = "2026-03-01"  # a day when the claude-4 target's models were still served (later, nothing writes them)
+    result = run_cli("fix", "--as-of", live, "project/legacy/old.py", "project/src", cwd=project.parent)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (project / "legacy/old.py").read_text() == 'M = "claude-opus-4-5-20251101"\n'
     assert (project / "src/app.py").read_text() == 'M = "claude-opus-4-20250514"\n'
     assert (project / "src/app_test.py").read_text() == OPUS
     (project / "src/app.py").write_text(OPUS)
-    command_line_wins = run_cli("fix", "--target", "claude-4-6", "--as-of", AS_OF, "legacy", "src/app.py",
+    command_line_wins = run_cli("fix", "--target", "claude-4-6", "--as-of", live, "legacy", "src/app.py",
                                 cwd=project)
     assert command_line_wins.returncode == 0
     assert (project / "legacy/old.py").read_text() == 'M = "claude-opus-4-6"\n'
@@ -66,6 +67,7 @@ def test_config_command_prints_settings_with_origins(project: Path) -> None:
         "bedrock-profile-prefix = (not set)  # default",
         "extra-rule-dirs = []  # default",
         'file-types = ["python", "notebook", "env", "yaml", "json", "toml", "ini"]  # default',
+        "fail-within = (not set)  # default",
         "",
         f"[[tool.claude-migrate.overrides]]  # {config}:8",
         'paths = ["legacy/"]',

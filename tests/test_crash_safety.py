@@ -118,8 +118,9 @@ def test_two_simultaneous_runs_never_delete_each_others_temp_files(tmp_path: Pat
     monkeypatch.setattr(os, "fsync", flush_then_run_b)
     first = invoke("fix", "--no-cache", "--as-of", AS_OF, ".", cwd=tmp_path)
     assert second, "run B never ran during run A's write"
-    assert (first.returncode, first.stderr) == (0, ""), first.stdout
-    assert (second[0].returncode, second[0].stderr) == (0, ""), second[0].stdout
+    for run in (first, second[0]):  # neither run lost its temp file to the other: no error, only the target note
+        errors = [line for line in run.stderr.splitlines() if not line.startswith("warning: target")]
+        assert (run.returncode, errors) == (0, []), run.stdout + run.stderr
     assert target.read_text() == 'M = "claude-opus-4-6"\n'
     assert leftovers(tmp_path) == []
 

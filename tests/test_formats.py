@@ -64,7 +64,10 @@ def test_json_lines_match_json(project: Path) -> None:
     assert lines.returncode == listed.returncode == 1
     assert [json.loads(line) for line in lines.stdout.splitlines()] == json.loads(listed.stdout)
     assert [f["fix_safety"] for f in json.loads(listed.stdout)] == ["safe", "unsafe", "manual"]
-    assert lines.stderr.strip() == SUMMARY
+    # the default target's models are Legacy (facts 2026-12-03): one warning says so before the summary
+    warning, summary = lines.stderr.strip().splitlines()
+    assert summary == SUMMARY
+    assert warning.startswith("warning: target claude-4-6: Claude Sonnet 4.6 is Legacy on the Anthropic API")
 
 
 def test_sarif_validates_against_the_official_schema_and_carries_fixes(project: Path) -> None:
@@ -158,7 +161,9 @@ def test_markdown_report_after_a_fix(project: Path) -> None:
         "",
         "- `app.py:5:9` **CM101** (unsafe) " + UNSAFE.removeprefix("CM101 "),
     ]
-    assert result.stderr.strip() == "Fixed 1 finding in 1 file; 2 remaining (1 fixable with `--unsafe-fixes`)."
+    *warnings, summary = result.stderr.strip().splitlines()  # the Legacy default target is named first
+    assert summary == "Fixed 1 finding in 1 file; 2 remaining (1 fixable with `--unsafe-fixes`)."
+    assert [w.split(":")[1] for w in warnings] == [" target claude-4-6"]
 
 
 def test_statistics(project: Path) -> None:

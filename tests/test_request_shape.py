@@ -12,7 +12,7 @@ import boto3
 import pytest
 from botocore.exceptions import ParamValidationError
 from botocore.stub import Stubber
-from conftest import AS_OF, run_cli
+from conftest import run_cli
 
 SEED = '''import boto3
 
@@ -44,10 +44,15 @@ def send(params: dict[str, Any]) -> None:
         stubber.assert_no_pending_responses()
 
 
+# The seed documents describe Claude 4 at launch: judge them on a day its models were still served (CM106 reports the
+# Sonnet 4 Bedrock ID later on).
+SEED_DAY = "2026-03-01"
+
+
 def test_seed_scenario(tmp_path: Path) -> None:
     path = tmp_path / "seed.py"
     path.write_text(SEED)
-    before = run_cli("check", "--target", "claude-4", "--as-of", AS_OF, path)
+    before = run_cli("check", "--target", "claude-4", "--as-of", SEED_DAY, path)
     assert before.returncode == 1
     assert {line.split(" ")[1] for line in before.stdout.splitlines() if line.startswith(str(path))} == {
         "CM201", "CM210"}
@@ -58,14 +63,14 @@ def test_seed_scenario(tmp_path: Path) -> None:
     with pytest.raises(ParamValidationError, match=BOTOCORE_ERROR):
         send(request_params(SEED))
 
-    fixed = run_cli("fix", "--target", "claude-4", "--as-of", AS_OF, path)
+    fixed = run_cli("fix", "--target", "claude-4", "--as-of", SEED_DAY, path)
     assert fixed.returncode == 1  # the budget finding needs a human
     params = request_params(path.read_text())
     assert params["inferenceConfig"] == {"maxTokens": 32000}
     assert params["additionalModelRequestFields"] == {"thinking": {"type": "enabled", "budget_tokens": 63999}}
     send(params)
 
-    after = run_cli("check", "--target", "claude-4", "--as-of", AS_OF, path)
+    after = run_cli("check", "--target", "claude-4", "--as-of", SEED_DAY, path)
     assert after.returncode == 1
     assert "CM201" not in after.stdout
     assert f"{path}:8:67: CM210 `inferenceConfig.maxTokens` (32000)" in after.stdout

@@ -24,8 +24,9 @@ DATA = load_rule_set().data
 CATALOGUE = DATA.catalogue
 MODELS = list(CATALOGUE.models.values())
 FOUNDATION_ARN = "arn:aws:bedrock:us-east-1::foundation-model/"
-# A Region for every entry of bedrock-regions.yaml, and one no entry matches.
-REGIONS = ("us-gov-west-1", "us-east-1", "eu-west-1", "ap-northeast-1", "ap-southeast-2", "ap-south-1", "sa-east-1")
+# A Region for every list of prefixes in bedrock-regions.yaml, and one no entry matches (cn-north-1).
+REGIONS = ("us-gov-west-1", "us-east-1", "eu-west-1", "ap-northeast-1", "ap-southeast-2", "ap-southeast-4",
+           "ap-south-1", "sa-east-1", "cn-north-1")
 
 
 def valid_ids(platform: Platform) -> dict[str, Model]:
@@ -63,8 +64,8 @@ CONTEXTS = [(target, region, None) for target, region in product(DATA.targets.by
 CONTEXTS += [(target, None, "global") for target in DATA.targets.by_name]
 
 
-def analyzer(target: str, region: str | None, prefix: str | None) -> Analyzer:
-    options = RunOptions(target=DATA.targets.get(target), as_of=datetime.date.fromisoformat(AS_OF),
+def analyzer(target: str, region: str | None, prefix: str | None, as_of: str = AS_OF) -> Analyzer:
+    options = RunOptions(target=DATA.targets.get(target), as_of=datetime.date.fromisoformat(as_of),
                          bedrock_region=region, bedrock_profile_prefix=prefix)
     return Analyzer(DATA, list(load_rule_set().rules), options)
 
@@ -91,6 +92,8 @@ def test_every_id_a_fix_writes_is_documented_and_has_its_profile(target: str, re
     for safeties in (frozenset({"safe"}), frozenset({"safe", "unsafe"})):
         for before, platform, after in written(engine, safeties):
             wrapper = next((w for w in (FOUNDATION_ARN, "bedrock/") if before.startswith(w)), "")
+            if wrapper == FOUNDATION_ARN and not after.startswith(wrapper):
+                wrapper = ""  # an ARN of a profile-only model becomes its inference profile ID (checked below)
             assert after.startswith(wrapper), f"{before} -> {after}: the wrapper was lost"
             text = after[len(wrapper):]
             head, _, rest = text.partition(".")
@@ -98,6 +101,8 @@ def test_every_id_a_fix_writes_is_documented_and_has_its_profile(target: str, re
             bare = rest if profile else text
             documented = valid_ids(platform)
             assert bare in documented, f"{before} -> {after}: not a documented {platform.value} ID"
+            if wrapper == FOUNDATION_ARN:
+                assert not documented[bare].needs_profile, f"{before} -> {after}: an ARN of a profile-only model"
             if profile is None:
                 continue
             model = documented[bare]
@@ -209,9 +214,29 @@ def test_first_party_ids_agree_with_the_facts() -> None:
         if len(dated_ids) == 1:
             assert {documented[token].key for token in ids} == {documented[dated_ids[0]].key}, \
                 f"{model_cell}: an alias of another model"
+    for model_cell, api_ids, *_ in generation_rows():
+        listed.update(api_ids)
+        missing = [token for token in api_ids if token not in documented]
+        assert not missing, f"{model_cell}: {missing} not in the catalogue's first-party IDs"
     # The facts file writes the Claude 1.x IDs as a range "claude-1.0 … claude-1.3"; the catalogue spells it out.
     spelled_out_range = {"claude-1.1", "claude-1.2"}
     assert set(documented) - listed == spelled_out_range
+
+
+def generation_rows() -> list[tuple[str, list[str], str, str]]:
+    """(model, Claude API IDs, Bedrock cell, Google Cloud cell) of the facts' Claude 5 / 5.5 ID table (10a), without
+    the rows of models the catalogue lists only as later IDs (invitation-only Mythos)."""
+    rows = []
+    for model_cell, api, bedrock, google, *_ in table_rows(facts_section("10a")):
+        api_ids = [token for token in ticked(api) if token.startswith("claude-")]
+        if api_ids and not set(api_ids) <= CATALOGUE.later_ids:
+            rows.append((model_cell, api_ids, bedrock, google))
+    return rows
+
+
+def by_id_rule(cell: str, api_ids: list[str], prefix: str) -> list[str]:
+    """The IDs a facts cell gives by Anthropic's ID rule ("rule", "same as API"): the API IDs, with ``prefix``."""
+    return [f"{prefix}{api_id}" for api_id in api_ids] if "rule" in cell or "same as API" in cell else []
 
 
 def test_bedrock_base_ids_agree_with_the_facts() -> None:
@@ -224,14 +249,31 @@ def test_bedrock_base_ids_agree_with_the_facts() -> None:
         listed.update(f"{base}{suffix}" for base in ids for suffix in suffixes)
         missing = [token for token in ids if token not in documented]
         assert not missing, f"{model_cell}: {missing} not in the catalogue's Bedrock IDs"
-    assert set(documented) <= listed
+    for model_cell, api_ids, cell, _ in generation_rows():
+        ids = [token for token in ticked(cell) if token.startswith("anthropic.")]
+        listed.update(ids + by_id_rule(cell, api_ids, "anthropic."))
+        missing = [token for token in ids if token not in documented]
+        assert not missing, f"{model_cell}: {missing} not in the catalogue's Bedrock IDs"
+    assert set(documented) <= listed, f"Bedrock IDs without a facts row: {set(documented) - listed}"
 
 
 def test_vertex_ids_agree_with_the_facts() -> None:
     documented = valid_ids(Platform.VERTEX)
     listed = {token for model_cell, cell, *_ in table_rows(facts_section("1e")) if model_cell.startswith("Claude")
               for token in ticked(cell) if token.startswith("claude-")}
+    for _, api_ids, _, cell in generation_rows():
+        listed.update(token for token in ticked(cell) if token.startswith("claude-"))
+        listed.update(by_id_rule(cell, api_ids, ""))
     assert listed == set(documented)
+
+
+def test_every_prefix_list_of_the_region_table_is_tried() -> None:
+    tried = {DATA.regions.for_region(region) for region in REGIONS}
+    assert {prefixes for _, prefixes in DATA.regions.entries} <= tried and () in tried
+
+
+def test_sydney_is_offered_au_and_global() -> None:
+    assert DATA.regions.for_region("ap-southeast-2")[0] == "au" and "global" in DATA.regions.for_region("ap-southeast-2")
 
 
 def test_one_model_has_one_id_on_every_platform() -> None:
@@ -264,11 +306,50 @@ def test_cross_region_profiles_agree_with_the_facts() -> None:
                 assert (yes or "3P" in cell) and third_party, where
             if yes:
                 assert prefix in (*model.profiles, *model.profiles_unconfirmed), where
+    seen_later = generation_profiles()
     for model in MODELS:
         if model.key not in seen:
-            assert not model.profiles and not model.profiles_unconfirmed, f"{model.name}: profiles without a source"
+            assert not model.profiles, f"{model.name}: confirmed profiles without a facts table row"
+            assert set(model.profiles_unconfirmed) == seen_later.get(model.key, set()), \
+                f"{model.name}: profiles other than those the facts' 5.x paragraph names"
+
+
+def generation_profiles() -> dict[str, set[str]]:
+    """Model key -> the profile prefixes the facts' Claude 5 / 5.5 Bedrock paragraph names for it (all third-party):
+    ticked profile IDs, and "LITELLM lists `global. us. ...` forms for Sonnet/Opus/Haiku 5.5"."""
+    paragraph = next(line for line in facts_section("10a").splitlines() if line.startswith("- Profiles:"))
+    assert "UNCONFIRMED" in paragraph, "the facts no longer call the 5.x prefixes unconfirmed: make them confirmed"
+    by_bedrock_id = {model.bedrock_id: model.key for model in MODELS}
+    found: dict[str, set[str]] = {}
+    for token in ticked(paragraph):
+        prefix, _, base = token.partition(".")
+        if prefix in PROFILE_PREFIXES and base in by_bedrock_id:
+            found.setdefault(by_bedrock_id[base], set()).add(prefix)
+    for prefixes, tiers, version in re.findall(r"lists `([^`]+)` forms for ([\w/]+) (\d+(?:\.\d+)?)", paragraph):
+        for tier in tiers.split("/"):
+            key = model_named(f"Claude {tier} {version}").key
+            found.setdefault(key, set()).update(p.rstrip(".") for p in prefixes.split())
+    return found
+
+
+def sdk_literal_ids() -> set[str]:
+    """The IDs of the SDK 2.16.0 ``Model`` literal as the facts list them; ``a(-b)`` stands for ``a`` and ``a-b``."""
+    paragraph = next(line for line in facts_section("1a").splitlines() if "literal in 2.16.0 has exactly" in line)
+    literal = paragraph[:paragraph.index(" — ")]
+    ids = set()
+    for token in ticked(literal):
+        if (optional := re.fullmatch(r"(.*)\((.*)\)", token)) is not None:
+            ids.update({optional.group(1), optional.group(1) + optional.group(2)})
+        elif token.startswith("claude-"):
+            ids.add(token)
+    return ids
 
 
 def test_later_ids_agree_with_the_facts() -> None:
-    paragraph = next(line for line in facts_section("1a").splitlines() if line.startswith("Later models"))
-    assert {token for token in ticked(paragraph) if token.startswith("claude-")} == set(CATALOGUE.later_ids)
+    """Every ID of the current SDK literal is a catalogue model's or a later ID (known, not modelled)."""
+    literal = sdk_literal_ids()
+    assert len(literal) > 15, literal
+    assert literal - set(valid_ids(Platform.FIRST_PARTY)) == set(CATALOGUE.later_ids)
+    mythos = {token for model_cell, api, *_ in table_rows(facts_section("10a")) if "Mythos" in model_cell
+              for token in ticked(api) if token.startswith("claude-")}
+    assert mythos == set(CATALOGUE.later_ids)

@@ -26,7 +26,7 @@ def _settings(rule: RuleSpec, example: Example) -> Settings:
 def test_example(rule: RuleSpec, index: int, example: Example, tmp_path: Path) -> None:
     path = tmp_path / "example.py"
     path.write_text(example.before, encoding="utf-8")
-    date = datetime.date.fromisoformat(AS_OF)
+    date = example.as_of or datetime.date.fromisoformat(AS_OF)
     checked = run([path], _settings(rule, example), Mode.CHECK, as_of=date)
     # a manual rule's example shows a report, unless it needs AWS's answer (tests/test_bedrock_snapshot.py)
     if example.before != example.after or (rule.fix == "manual" and not example.needs_bedrock_answer):

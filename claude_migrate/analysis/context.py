@@ -41,6 +41,7 @@ class RawFinding:
     replacements: tuple[tuple[cst.CSTNode, cst.CSTNode | cst.RemovalSentinel], ...]  # REMOVE: delete the node
     role: str = ""  # for model-ID findings: where the value goes (analysis/roles.py)
     subject: str = ""  # for model-ID findings: the ID as written, which coupled uses share
+    severity: str | None = None  # None: the rule's severity
 
 
 _VISITOR_NAMES: dict[type, tuple[str, ...]] = {}

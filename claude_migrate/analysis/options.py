@@ -21,7 +21,12 @@ class RunOptions:
     bedrock_region: str | None = None
     bedrock_profile_prefix: str | None = None
     bedrock: BedrockSnapshot | None = None  # Amazon Bedrock's answer for one Region (--bedrock-live/-snapshot)
+    fail_within: int | None = None  # --fail-within DAYS: report IDs whose (earliest) retirement is this close
     groups: tuple[GroupDecision, ...] = ()  # what the run decided for IDs used in coupled places
+
+    def within_window(self, day: datetime.date) -> bool:
+        """Whether ``day`` falls inside the --fail-within window (from the run date on)."""
+        return self.fail_within is not None and day <= self.as_of + datetime.timedelta(days=self.fail_within)
 
     def group_of(self, subject: str) -> GroupDecision | None:
         return next((group for group in self.groups if group.subject == subject), None)

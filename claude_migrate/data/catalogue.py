@@ -11,7 +11,6 @@ from pathlib import Path
 from claude_migrate.data.errors import DataError
 from claude_migrate.data.yamlio import Fields, YamlMap, load_layered
 
-TIERS = ("haiku", "sonnet", "opus")
 PROFILE_PREFIXES = ("global", "us", "eu", "apac", "jp", "au", "us-gov")
 THINKING_MODES = ("none", "enabled", "enabled-deprecated", "adaptive-only")
 TEMPERATURE_WITH_TOP_P = ("allowed", "rejected")  # whether a model accepts both in one request
@@ -27,21 +26,64 @@ class Platform(str, Enum):
         return {"first_party": "the Anthropic API", "bedrock": "Amazon Bedrock", "vertex": "Vertex AI"}[self.value]
 
 
+ACCEPTANCE = ("accepted", "rejected", "unknown")
+STATES = ("active", "legacy", "deprecated", "retired")  # each later state includes the earlier ones' risks
+
+
 @dataclass(frozen=True)
 class Lifecycle:
-    """Dates a platform announced; ``confirmed`` is false when only third parties report them."""
+    """What a platform announced for a model: dates, a state it declared without a date (Anthropic's "Legacy",
+    Bedrock's "Retired" column), the earliest retirement ("not sooner than"), and the replacement it names.
+    ``confirmed`` is false when only third parties report it."""
 
     deprecated: datetime.date | None = None
-    retired: datetime.date | None = None
+    retired: datetime.date | None = None  # the retirement date, past ("retired") or announced ("retires")
+    not_before: datetime.date | None = None
+    declared: str = "active"
+    seen: datetime.date | None = None  # the declared state holds from this date (the source's date) on
+    replacement: str | None = None  # a catalogue model key
     note: str = ""
     confirmed: bool = True
+    notice_days: int | None = None  # the platform's minimum notice before it retires a model
 
     def state(self, as_of: datetime.date) -> str:
+        """The state on ``as_of``: a past retirement date retires; an announced one deprecates."""
         if self.retired and self.retired <= as_of:
             return "retired"
-        if (self.deprecated and self.deprecated <= as_of) or self.retired:
-            return "deprecated"
-        return "active"
+        announced = self.deprecated or self.seen  # a retirement date counts from its announcement, when known
+        deprecated = (self.deprecated is not None and self.deprecated <= as_of) or (
+            self.retired is not None and (announced is None or announced <= as_of))
+        dated = "deprecated" if deprecated else "active"
+        declared = self.declared if self.seen is None or self.seen <= as_of else "active"
+        if declared == "retired" and self.retired:
+            declared = "deprecated"  # a retirement date still ahead decides
+        return max(dated, declared, key=STATES.index)
+
+    def describe(self, as_of: datetime.date, where: str) -> str:
+        """The state on ``as_of`` in words, with its date: "retired on Amazon Bedrock since 2026-10-14"."""
+        state = self.state(as_of)
+        unconfirmed = "" if self.confirmed else " (unconfirmed)"
+        if state == "retired":
+            return f"retired on {where}" + (f" since {self.retired}" if self.retired else "") + unconfirmed
+        if state == "deprecated":
+            when = f", retiring {self.retired}" if self.retired else (
+                f" since {self.deprecated}" if self.deprecated else "")
+            return f"deprecated on {where}{when}{unconfirmed}"
+        ends = self.ends(as_of)
+        runway = f", retiring no sooner than {ends[0]}" if ends else ""
+        return f"{'Legacy' if state == 'legacy' else state} on {where}{runway}{unconfirmed}"
+
+    def ends(self, as_of: datetime.date) -> tuple[datetime.date, bool] | None:
+        """When the model may stop working, and whether that is a date announced (True) or only the earliest
+        possible one (False): the retirement date, else the later of "not sooner than" and the notice period."""
+        if self.retired:
+            return self.retired, True
+        if self.declared == "retired":
+            return None
+        earliest = [d for d in (self.not_before,) if d]
+        if self.notice_days is not None and (earliest or self.declared != "active"):
+            earliest.append(as_of + datetime.timedelta(days=self.notice_days))
+        return (max(earliest), False) if earliest else None
 
 
 @dataclass(frozen=True)
@@ -68,6 +110,10 @@ class Model:
     unconfirmed: tuple[str, ...]
     sources: tuple[str, ...]
     lifecycles: dict[Platform, Lifecycle] = field(default_factory=dict)
+    # what the request shape accepts beyond the fields above: "accepted", "rejected" (400) or "unknown"
+    sampling_parameters: str = "accepted"  # any non-default temperature / top_p / top_k
+    thinking_disabled: str = "accepted"  # thinking: {"type": "disabled"}
+    forced_tool_choice: str = "accepted"  # tool_choice any / tool
 
     @property
     def generation_label(self) -> str:
@@ -114,6 +160,7 @@ class Catalogue:
     invalid_ids: dict[str, InvalidId]
     later_ids: frozenset[str]
     sources: dict[str, str]
+    tiers: tuple[str, ...] = ()
 
     def source_urls(self, keys: tuple[str, ...]) -> list[str]:
         return [self.sources[key] for key in keys]
@@ -126,15 +173,24 @@ def parse_generation(text: str, fields: Fields, key: str = "generation") -> tupl
         raise fields.error(key, f"'{text}' is not a version like \"3.5\"") from None
 
 
-def _lifecycle(block: YamlMap | None, where: str) -> Lifecycle | None:
+def _lifecycle(block: YamlMap | None, where: str, notice_days: int | None) -> Lifecycle | None:
     if block is None:
         return None
-    fields = Fields(block, where, allowed={"deprecated", "retired", "note", "confirmed"})
+    fields = Fields(block, where, allowed={"state", "seen", "deprecated", "retired", "retires", "not_before",
+                                           "replacement", "note", "confirmed"})
+    retired, retires = fields.date("retired"), fields.date("retires")
+    if retired and retires:
+        raise fields.error("retires", "give one retirement date: 'retired' (past) or 'retires' (announced)")
     return Lifecycle(
         deprecated=fields.date("deprecated"),
-        retired=fields.date("retired"),
+        retired=retired or retires,
+        not_before=fields.date("not_before"),
+        declared=fields.str("state", default="active", choices=STATES),
+        seen=fields.date("seen"),
+        replacement=fields.str("replacement"),
         note=fields.str("note", default=""),
         confirmed=fields.bool("confirmed", default=True),
+        notice_days=notice_days,
     )
 
 
@@ -145,10 +201,12 @@ def _check_sources(fields: Fields, keys: list[str], sources: dict[str, str]) -> 
     return tuple(keys)
 
 
-def _model(key: str, raw: YamlMap, sources: dict[str, str]) -> Model:
+def _model(key: str, raw: YamlMap, sources: dict[str, str], tiers: tuple[str, ...],
+           notice: dict[str, int]) -> Model:
     fields = Fields(raw, f"model {key}", allowed={
         "name", "tier", "generation", "legacy", "first_party", "bedrock", "vertex", "max_output_tokens",
         "context_window", "thinking", "temperature_with_top_p", "text_editor", "prefill", "unconfirmed", "sources",
+        "sampling_parameters", "thinking_disabled", "forced_tool_choice",
     })
     lifecycles: dict[Platform, Lifecycle] = {}
     first_party_id: str | None = None
@@ -156,7 +214,8 @@ def _model(key: str, raw: YamlMap, sources: dict[str, str]) -> Model:
     if (block := fields.mapping("first_party")) is not None:
         fp = Fields(block, f"model {key} first_party", allowed={"id", "aliases", "lifecycle"})
         first_party_id, aliases = fp.str("id", required=True), tuple(fp.str_list("aliases"))
-        if (life := _lifecycle(fp.mapping("lifecycle"), f"model {key} first_party lifecycle")) is not None:
+        if (life := _lifecycle(fp.mapping("lifecycle"), f"model {key} first_party lifecycle",
+                               notice.get("first_party"))) is not None:
             lifecycles[Platform.FIRST_PARTY] = life
     bedrock_id: str | None = None
     other_ids: tuple[str, ...] = ()
@@ -171,18 +230,20 @@ def _model(key: str, raw: YamlMap, sources: dict[str, str]) -> Model:
         profiles = tuple(br.str_list("profiles", choices=PROFILE_PREFIXES))
         unconfirmed_profiles = tuple(br.str_list("profiles_unconfirmed", choices=PROFILE_PREFIXES))
         needs_profile = br.bool("needs_profile", default=False)
-        if (life := _lifecycle(br.mapping("lifecycle"), f"model {key} bedrock lifecycle")) is not None:
+        if (life := _lifecycle(br.mapping("lifecycle"), f"model {key} bedrock lifecycle",
+                               notice.get("bedrock"))) is not None:
             lifecycles[Platform.BEDROCK] = life
     vertex_id = None
     if (block := fields.mapping("vertex")) is not None:
         vx = Fields(block, f"model {key} vertex", allowed={"id", "lifecycle"})
         vertex_id = vx.str("id", required=True)
-        if (life := _lifecycle(vx.mapping("lifecycle"), f"model {key} vertex lifecycle")) is not None:
+        if (life := _lifecycle(vx.mapping("lifecycle"), f"model {key} vertex lifecycle",
+                               notice.get("vertex"))) is not None:
             lifecycles[Platform.VERTEX] = life
     return Model(
         key=key,
         name=fields.str("name", required=True),
-        tier=fields.str("tier", required=True, choices=TIERS),
+        tier=fields.str("tier", required=True, choices=tiers),
         generation=parse_generation(fields.str("generation", required=True), fields),
         legacy=fields.bool("legacy", default=False),
         first_party_id=first_party_id,
@@ -203,6 +264,8 @@ def _model(key: str, raw: YamlMap, sources: dict[str, str]) -> Model:
         unconfirmed=tuple(fields.str_list("unconfirmed")),
         sources=_check_sources(fields, fields.str_list("sources", required=True), sources),
         lifecycles=lifecycles,
+        **{name: fields.str(name, default="accepted", choices=ACCEPTANCE)
+           for name in ("sampling_parameters", "thinking_disabled", "forced_tool_choice")},
     )
 
 
@@ -218,7 +281,8 @@ def _add_id(ids: dict[str, KnownId], block: YamlMap, key: str, known: KnownId) -
 
 def load_catalogue(path: Path, overlays: Sequence[Path] = ()) -> Catalogue:
     raw = load_layered(path, overlays)
-    top = Fields(raw, "catalogue", path=path, allowed={"schema", "sources", "models", "invalid_ids", "later_ids"})
+    top = Fields(raw, "catalogue", path=path, allowed={"schema", "tiers", "notice_days", "sources", "models",
+                                                       "invalid_ids", "later_ids"})
     if top.int("schema", required=True) != 1:
         raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
     sources_map = top.mapping("sources", required=True)
@@ -226,11 +290,18 @@ def load_catalogue(path: Path, overlays: Sequence[Path] = ()) -> Catalogue:
     for key, value in sources.items():
         if not isinstance(value, str):
             raise sources_map.error(key, "a source must be a string (URL or reference)")
+    tiers = tuple(top.str_list("tiers", required=True))  # a new model family is a YAML edit, not a code change
+    notice_map = top.mapping("notice_days")
+    notice: dict[str, int] = {}
+    for platform_name in notice_map or {}:
+        if platform_name not in {p.value for p in Platform}:
+            raise notice_map.error(platform_name, f"unknown platform (platforms: {', '.join(p.value for p in Platform)})")
+        notice[platform_name] = Fields(notice_map, "notice_days", allowed=set(notice_map)).int(platform_name)
     models_map = top.mapping("models", required=True)
     models: dict[str, Model] = {}
     ids: dict[str, KnownId] = {}
     for key, entry in models_map.items():
-        model = _model(key, entry, sources)
+        model = _model(key, entry, sources, tiers, notice)
         models[key] = model
         for text, platform, variant, key in [
             (model.first_party_id, Platform.FIRST_PARTY, "dated", "id"),
@@ -257,7 +328,12 @@ def load_catalogue(path: Path, overlays: Sequence[Path] = ()) -> Catalogue:
             why=fields.str("why", required=True),
             sources=_check_sources(fields, fields.str_list("sources", required=True), sources),
         )
+    for model in models.values():
+        for platform, life in model.lifecycles.items():
+            if life.replacement is not None and life.replacement not in models:
+                raise DataError(path, models_map[model.key][platform.value].line_of("lifecycle"), "replacement",
+                                f"model {model.key}: unknown replacement model '{life.replacement}'")
     later = frozenset(top.str_list("later_ids"))
     if not models:
         raise DataError(path, None, "models", "the catalogue lists no models")
-    return Catalogue(path=path, models=models, ids=ids, invalid_ids=invalid, later_ids=later, sources=sources)
+    return Catalogue(path=path, models=models, ids=ids, invalid_ids=invalid, later_ids=later, sources=sources, tiers=tiers)

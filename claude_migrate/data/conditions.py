@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from claude_migrate.data.catalogue import TEMPERATURE_WITH_TOP_P, THINKING_MODES, TIERS, Model
+from claude_migrate.data.catalogue import TEMPERATURE_WITH_TOP_P, THINKING_MODES, Model
 from claude_migrate.data.surfaces import LOGICAL_FIELDS
 from claude_migrate.data.yamlio import Fields, YamlMap
 
@@ -23,9 +23,10 @@ REQUEST_THINKING = ("enabled", "adaptive", "disabled")  # what a request's ``thi
 ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {**ORDERINGS, "==": operator.eq, "!=": operator.ne}
-# Model facts a rule may test: the values ``in`` may list, or None for a number tested with ``below``.
+# Model facts a rule may test: the values ``in`` may list (empty: any, such as the catalogue's own tiers), or None
+# for a number tested with ``below``.
 MODEL_FACTS: dict[str, tuple[str, ...] | None] = {
-    "tier": TIERS, "thinking": THINKING_MODES, "temperature_with_top_p": TEMPERATURE_WITH_TOP_P,
+    "tier": (), "thinking": THINKING_MODES, "temperature_with_top_p": TEMPERATURE_WITH_TOP_P,
     "max_output_tokens": None, "context_window": None}
 
 
@@ -135,7 +136,7 @@ def parse_model_test(fields: Fields, key: str, required: bool) -> ModelTest | No
         return ModelTest(fact, below=parse_field(inner, "below", True))
     if "below" in mapping:
         raise inner.error("below", f"{fact} is not a number: test it with in")
-    among = inner.str_list("in", required=True, choices=values)
+    among = inner.str_list("in", required=True, choices=values or None)
     return ModelTest(fact, among=tuple(among))
 
 

@@ -27,6 +27,7 @@ class IdHit:
     arn_resource: str | None
     arn_account: str | None
     arn_region: str | None
+    arn_start: int | None = None  # where the ARN around the ID starts in the string
 
     @property
     def bare_id(self) -> str:
@@ -103,4 +104,5 @@ class IdMatcher:
             arn_resource=arn.group("resource") if arn else None,
             arn_account=(arn.group("account") or None) if arn else None,
             arn_region=(arn.group("region") or None) if arn else None,
+            arn_start=arn.start() if arn else None,
         )

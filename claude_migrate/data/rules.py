@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import re
 import string
 from collections.abc import Mapping
@@ -80,6 +82,7 @@ class Example:
     unsafe_fixes: bool
     settings: dict[str, str]
     needs_bedrock_answer: bool = False  # reports only with --bedrock-live/--bedrock-snapshot
+    as_of: datetime.date | None = None  # the date the example holds on, where the target's lifecycle matters
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,7 @@ def _examples(fields: Fields) -> tuple[Example, ...]:
     for index, item in enumerate(docs_fields.any("examples") or []):
         ex = Fields(item, f"docs example {index + 1}", allowed={"before", "after", "target", "unsafe_fixes",
                                                                "bedrock_region", "bedrock_profile_prefix",
-                                                               "needs_bedrock_answer"})
+                                                               "needs_bedrock_answer", "as_of"})
         settings = {key: ex.str(key) for key in ("bedrock_region", "bedrock_profile_prefix") if ex.str(key)}
         result.append(Example(
             before=ex.str("before", required=True),
@@ -140,6 +143,7 @@ def _examples(fields: Fields) -> tuple[Example, ...]:
             unsafe_fixes=ex.bool("unsafe_fixes", default=False),
             settings=settings,
             needs_bedrock_answer=ex.bool("needs_bedrock_answer", default=False),
+            as_of=ex.date("as_of"),
         ))
     if not result:
         raise docs.error("examples", "every rule needs at least one before/after example")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from collections.abc import Sequence
 from pathlib import Path
 
-from claude_migrate.data.catalogue import PROFILE_PREFIXES, TIERS, Catalogue, Model, Platform
+from claude_migrate.data.catalogue import PROFILE_PREFIXES, Catalogue, Model, Platform
 from claude_migrate.data.errors import UsageError
 from claude_migrate.data.yamlio import Fields, load_layered, load_yaml
 
@@ -27,6 +27,11 @@ class Target:
     name: str
     description: str
     replace: dict[str, Replacement]
+
+    def models_on(self) -> list[tuple[Model, Platform]]:
+        """Each target model with every platform it has an ID on."""
+        return [(r.model, platform) for r in self.replace.values() for platform in Platform
+                if r.model.id_for(platform) is not None]
 
     def replacement_for(self, model: Model) -> Replacement | None:
         """The replacement when ``model`` is older than this target's model of the same tier."""
@@ -48,11 +53,22 @@ class Targets:
         return self.by_name[chosen]
 
     def live(self, as_of: datetime.date) -> list[str]:
-        """Targets none of whose models is deprecated or retired on any platform as of the date."""
-        return [
-            name for name, target in self.by_name.items()
-            if all(r.model.lifecycle(p).state(as_of) == "active" for r in target.replace.values() for p in Platform)
-        ]
+        """Targets none of whose models is deprecated or retired on a platform it has an ID on, as of the date
+        (Legacy models still serve: a Legacy target is live, and its runway is reported separately)."""
+        return [name for name, target in self.by_name.items()
+                if all(model.lifecycle(platform).state(as_of) in ("active", "legacy")
+                       for model, platform in target.models_on())]
+
+    def current(self, as_of: datetime.date) -> list[str]:
+        """Targets all of whose models are active (not Legacy) on every platform they have an ID on."""
+        return [name for name, target in self.by_name.items()
+                if all(model.lifecycle(platform).state(as_of) == "active" for model, platform in target.models_on())]
+
+    def live_advice(self, as_of: datetime.date, but: str = "") -> str:
+        """The live targets other than ``but``, as `--target` options for a message."""
+        names = [name for name in self.live(as_of) if name != but]
+        return ("live targets on " + str(as_of) + ": " + ", ".join(f"--target {n}" for n in names)) if names else (
+            f"no target is live on {as_of}")
 
 
 def load_targets(path: Path, catalogue: Catalogue, overlays: Sequence[Path] = ()) -> Targets:
@@ -66,8 +82,8 @@ def load_targets(path: Path, catalogue: Catalogue, overlays: Sequence[Path] = ()
         replace_map = fields.mapping("replace", required=True)
         replace: dict[str, Replacement] = {}
         for tier, spec in replace_map.items():
-            if tier not in TIERS:
-                raise replace_map.error(tier, f"unknown tier (tiers: {', '.join(TIERS)})")
+            if tier not in catalogue.tiers:
+                raise replace_map.error(tier, f"unknown tier (tiers: {', '.join(catalogue.tiers)})")
             tier_fields = Fields(spec, f"target {name} tier {tier}", allowed={"model", "fix", "why"})
             key = tier_fields.str("model", required=True)
             if key not in catalogue.models:
@@ -111,9 +127,13 @@ def load_region_prefixes(path: Path) -> RegionPrefixes:
     top = Fields(raw, "bedrock regions file", path=path, allowed={"schema", "sources", "regions"})
     if top.int("schema", required=True) != 1:
         raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
+    sources = top.mapping("sources") or {}
     entries = []
     for index, item in enumerate(top.any("regions") or []):
-        fields = Fields(item, f"regions item {index + 1}", path=path, allowed={"match", "prefixes"})
+        fields = Fields(item, f"regions item {index + 1}", path=path, allowed={"match", "prefixes", "sources"})
+        for key in fields.str_list("sources"):
+            if key not in sources:
+                raise fields.error("sources", f"unknown source key '{key}' (define it under the top-level 'sources')")
         entries.append((fields.str("match", required=True),
                         tuple(fields.str_list("prefixes", required=True, choices=PROFILE_PREFIXES))))
     return RegionPrefixes(tuple(entries))

@@ -207,7 +207,7 @@ class Analyzer:
             fix = None
             if raw.replacements and _changes(module, raw):
                 fix = Fix(raw.safety, tuple(edit_of(old, new) for old, new in raw.replacements))
-            findings.append(Finding(path, raw.rule.code, raw.rule.name, raw.rule.severity, raw.message,
+            findings.append(Finding(path, raw.rule.code, raw.rule.name, raw.severity or raw.rule.severity, raw.message,
                                     start, end, fix, role=raw.role, subject=raw.subject))
         order = sorted(range(len(findings)), key=lambda i: findings[i].sort_key)
         return Analysis([findings[i] for i in order], [raws[i] for i in order], ranges)

@@ -168,10 +168,12 @@ class ConfigScanner:
             note = f"; {role.why}, a catalogue of models: reported, not rewritten"
         elif rewrite is not None:
             note = f"; the file does not parse as {self.file_type.upper()}, so it is reported, not rewritten"
-        start, end = Position(line, verdict.hit.start), Position(line, verdict.hit.end)
+        first = verdict.hit.start if rewrite is None or rewrite.start is None else rewrite.start
+        start, end = Position(line, first), Position(line, verdict.hit.end)
         fix = Fix(safety, (Edit(start, end, rewrite.text),)) if rewrite and safety != "manual" else None
-        return Finding(path, rule.code, rule.name, rule.severity, rule.render(**verdict.message_values(note)),
-                       start, end, fix, role=role.name, subject=verdict.hit.text)
+        return Finding(path, rule.code, rule.name, verdict.severity or rule.severity,
+                       rule.render(**verdict.message_values(note)), start, end, fix, role=role.name,
+                       subject=verdict.hit.text)
 
     def fix(self, path: str, text: str, safeties: frozenset[str]) -> FixOutcome:
         """Apply fixes until none applies; refuse a result that no longer parses as the file's type."""

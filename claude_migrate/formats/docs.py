@@ -6,7 +6,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
-from claude_migrate.data.catalogue import TIERS
 from claude_migrate.data.rule_data import RuleData
 from claude_migrate.data.rules import Example, RuleSpec
 
@@ -25,7 +24,7 @@ def _replacement_cell(data: RuleData, target: str, tier: str) -> str:
 
 def targets_table(data: RuleData) -> str:
     """One row per target: what replaces each tier, and how safe that fix is."""
-    tiers = [tier for tier in TIERS if any(tier in t.replace for t in data.targets.by_name.values())]
+    tiers = [tier for tier in data.catalogue.tiers if any(tier in t.replace for t in data.targets.by_name.values())]
     lines = ["| target | " + " | ".join(tier.capitalize() for tier in tiers) + " |",
              "| --- |" + " --- |" * len(tiers)]
     for name in data.targets.by_name:

@@ -13,6 +13,7 @@ from claude_migrate.data.rule_data import RuleData
 from claude_migrate.data.targets import Target
 
 UNCONFIRMED = "?"
+EARLIEST = "≥"  # the earliest retirement: "not sooner than", or the run date plus the platform's notice
 LIFECYCLE_COLUMNS = ((Platform.FIRST_PARTY, "ANTHROPIC API"), (Platform.BEDROCK, "BEDROCK"),
                      (Platform.VERTEX, "VERTEX"))
 
@@ -25,28 +26,38 @@ def _date(value: datetime.date | None) -> str | None:
 
 
 def lifecycle_dict(model: Model, platform: Platform, as_of: datetime.date) -> dict[str, Any] | None:
-    """None when the model has no ID on the platform; ``state`` None when the catalogue records no dates."""
+    """None when the model has no ID on the platform; ``state`` None when the catalogue records nothing.
+    ``ends`` is the retirement date (``announced``) or the earliest one, ``runway_days`` the days until it."""
     if model.id_for(platform) is None:
         return None
     if platform not in model.lifecycles:
-        return {"state": None, "deprecated": None, "retired": None, "confirmed": False, "note": ""}
+        return {"state": None, "deprecated": None, "retired": None, "not_before": None, "ends": None,
+                "announced": None, "runway_days": None, "replacement": None, "confirmed": False, "note": ""}
     life = model.lifecycle(platform)
+    ends = life.ends(as_of)
     return {"state": life.state(as_of), "deprecated": _date(life.deprecated), "retired": _date(life.retired),
-            "confirmed": life.confirmed, "note": life.note}
+            "not_before": _date(life.not_before), "ends": _date(ends[0]) if ends else None,
+            "announced": ends[1] if ends else None, "runway_days": (ends[0] - as_of).days if ends else None,
+            "replacement": life.replacement, "confirmed": life.confirmed, "note": life.note}
 
 
 def _lifecycle_text(model: Model, platform: Platform, as_of: datetime.date) -> str:
+    """One cell: the state, then when the model may stop working and the days left ("Legacy ≥2027-02-17 76d")."""
     life = lifecycle_dict(model, platform, as_of)
     if life is None:
         return "-"
     if life["state"] is None:
         return "unknown"
     if life["state"] == "retired":
-        text = f"retired {life['retired']}"
-    elif life["state"] == "deprecated":
-        text = f"retires {life['retired']}" if life["retired"] else f"deprecated {life['deprecated']}"
+        text = f"retired {life['retired']}" if life["retired"] else "retired"
     else:
-        text = "active"
+        text = "Legacy" if life["state"] == "legacy" else life["state"]
+        if life["ends"]:
+            when = "retires " if life["announced"] else EARLIEST
+            text = (f"{when}{life['ends']}" if life["state"] == "deprecated" and life["announced"]
+                    else f"{text} {when}{life['ends']}") + f" {life['runway_days']}d"
+        elif life["state"] == "deprecated" and life["deprecated"]:
+            text = f"deprecated {life['deprecated']}"
     return text + ("" if life["confirmed"] else UNCONFIRMED)
 
 
@@ -127,7 +138,9 @@ def render_text(data: RuleData, target: Target, as_of: datetime.date, answer: Be
     rows = [header, *(_row_cells(model, target, as_of, answer) for model in data.catalogue.models.values())]
     lines = _table(rows)
     lines += ["", f"Lifecycle as of {as_of}. {UNCONFIRMED} = unconfirmed (third-party sources only); "
-                  "unknown = the catalogue records no dates for that platform."]
+                  "unknown = the catalogue records no dates for that platform; "
+                  f"{EARLIEST}DATE = earliest retirement (\"not sooner than\", or the run date plus the platform's "
+                  "notice period); Nd = days from the run date. Legacy models still serve but may be deprecated."]
     if answer is not None:
         profiles = sum(len(p) for p in answer.prefixes_by_base_id.values())
         lines += ["", f"Amazon Bedrock in {answer.region} ({answer.describe()}): Anthropic models listed: "

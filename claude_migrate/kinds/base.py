@@ -37,13 +37,14 @@ class RuleKind(Visitor):
         self.params = spec.params
 
     def report(self, node: cst.CSTNode, *, safety: str | None = None,
-               replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...] = (), role: str = "", subject: str = "",
-               **values: Any) -> None:
+               replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...] = (), severity: str | None = None,
+               role: str = "", subject: str = "", **values: Any) -> None:
+        """Record a finding; ``severity`` overrides the rule's where the finding itself decides (a retired ID)."""
         chosen = weakest(self.spec.fix, safety or "safe")
         if chosen == "manual":
             replacements = ()
         self.ctx.raw_findings.append(RawFinding(self.spec, node, self.spec.render(**values), chosen, replacements,
-                                                role, subject))
+                                                role=role, subject=subject, severity=severity))
 
     @classmethod
     def needs_import(cls, data: RuleData) -> tuple[str, ...]:

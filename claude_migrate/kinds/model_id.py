@@ -47,14 +47,15 @@ class ModelIdKind(RuleKind):
         replacements: tuple[tuple[cst.CSTNode, cst.CSTNode], ...] = ()
         safety, role, note = "manual", site.role, ""
         if rewrite is not None and site.segment.editable and role.rewritable:
-            new = site.segment.replaced(site.hit.start, site.hit.end, rewrite.text)
+            start = site.hit.start if rewrite.start is None else rewrite.start
+            new = site.segment.replaced(start, site.hit.end, rewrite.text)
             replacements = ((site.segment.node, new),)
             lies = bool(role.holder) and self._lies(role.holder or "", site, rewrite.text)
             safety, note = role_safety(role, rewrite.safety, site.hit.text, self.ctx.options, lies)
         elif not role.rewritable:
             note = f"; {role.why}, a catalogue of models: reported, not rewritten"
-        self.report(site.string, safety=safety, replacements=replacements, role=role.name, subject=site.hit.text,
-                    **verdict.message_values(note))
+        self.report(site.string, safety=safety, replacements=replacements, severity=verdict.severity, role=role.name,
+                    subject=site.hit.text, **verdict.message_values(note))
 
     def _lies(self, holder: str, site: IdSite, new_text: str) -> bool:
         old = _model_of(site.hit)
@@ -76,14 +77,14 @@ class OutdatedModelId(ModelIdKind):
         "generation_from": Param("version"),
         "generation_below": Param("version"),
     }
-    MESSAGE_FIELDS = frozenset({"id", "model", "state", "replacement", "target", "note"})
+    MESSAGE_FIELDS = frozenset({"id", "model", "state", "replacement", "target", "note", "advice"})
 
 
 @register("invalid-model-id")
 class InvalidModelId(ModelIdKind):
     """An ID that no platform serves (mis-ordered family name, wrong date, withdrawn alias)."""
 
-    MESSAGE_FIELDS = frozenset({"id", "why", "replacement", "platform", "note"})
+    MESSAGE_FIELDS = frozenset({"id", "why", "replacement", "platform", "note", "advice"})
 
 
 @register("bedrock-profile-missing")
@@ -91,6 +92,13 @@ class BedrockProfileMissing(ModelIdKind):
     """A bare Bedrock base ID of a model AWS serves only through cross-Region inference profiles."""
 
     MESSAGE_FIELDS = frozenset({"id", "model", "replacement", "note"})
+
+
+@register("model-lifecycle")
+class ModelLifecycle(ModelIdKind):
+    """An ID whose model is retired or deprecated on its platform on the run date, or retires within --fail-within."""
+
+    MESSAGE_FIELDS = frozenset({"id", "model", "state", "window", "advice", "note"})
 
 
 def _model_of(hit: IdHit) -> Model | None:

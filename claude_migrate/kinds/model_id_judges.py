@@ -8,7 +8,7 @@ This module does not import libcst: scanning a config file must not pay for the 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from claude_migrate.analysis.roles import COUPLED, Role
@@ -71,6 +71,7 @@ class Rewrite:
     text: str
     safety: str
     note: str = ""
+    start: int | None = None  # replace from here, not from the hit's start (an ARN around the ID)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class Verdict:
     hit: IdHit
     rewrite: Rewrite | None
     values: Mapping[str, object] = field(default_factory=dict)
+    severity: str | None = None  # set where the ID's lifecycle decides: retired is an error, deprecated a warning
 
     @property
     def fix(self) -> Rewrite | None:
@@ -151,6 +153,25 @@ class IdJudge:
         answer = self.options.bedrock
         return answer if answer is not None and region()[0] == answer.region else None
 
+    def retired(self, model: Model, platform: Platform) -> bool:
+        """Whether ``model`` is retired on ``platform`` on the run date: its IDs there are never written."""
+        return model.lifecycle(platform).state(self.options.as_of) == "retired"
+
+    def describe(self, model: Model, platform: Platform) -> str:
+        return model.lifecycle(platform).describe(self.options.as_of, platform.label)
+
+    def severity_of(self, model: Model, platform: Platform) -> str | None:
+        """A finding on an ID retired on the run date is an error, on a deprecated one a warning; None (the rule's
+        own severity) when only third parties report the state."""
+        life = model.lifecycle(platform)
+        return {"retired": "error", "deprecated": "warning"}.get(life.state(self.options.as_of)) if life.confirmed \
+            else None
+
+    def refused(self, model: Model, platform: Platform) -> str:
+        """Why an ID of ``model`` is not written, and what to do instead."""
+        live = self.data.targets.live_advice(self.options.as_of)
+        return f"{model.name} is {self.describe(model, platform)}, so nothing is written: {live}"
+
     def offer(self, model: Model, region: RegionSource) -> BedrockOffer:
         answer = self.bedrock_answer(region)
         if answer is None or model.bedrock_id is None:
@@ -170,6 +191,8 @@ class IdJudge:
             if hit.arn_account or hit.arn_resource != "foundation-model":
                 return Rewrite(new_id, "manual", "; an ARN that names an account-specific resource needs a "
                                                  "new resource, not a new string")
+            if offer.needs_profile:
+                return self.profile_for_arn(hit, model, new_id, base_safety, offer)
             return Rewrite(new_id, base_safety)
         site = region()
         if hit.dynamic_prefix or (site.runtime_prefix and hit.prefix is None):
@@ -211,6 +234,19 @@ class IdJudge:
                        f"; {model.name} needs a cross-Region inference profile and the code shows no Region: "
                        f"choose one of {offer.choices()} (the unsafe fix writes {fallback}.)")
 
+    def profile_for_arn(self, hit: IdHit, model: Model, new_id: str, base_safety: str,
+                        offer: BedrockOffer) -> Rewrite:
+        """A foundation-model ARN calls the base model on demand, which a profile-only model refuses: write the
+        inference profile ID of the ARN's Region in place of the whole ARN, never another foundation-model ARN."""
+        region = hit.arn_region or ""
+        prefix = next((p for p in self.data.regions.for_region(region) if p in offer.profiles), None) if region else None
+        why = (f"; a foundation-model ARN calls {model.name} on demand, which it does not serve"
+               f"{f' in {region}' if region else ''}: use an inference profile ID or its ARN "
+               f"(arn:aws:bedrock:{region or 'REGION'}:ACCOUNT:inference-profile/PROFILE)")
+        if prefix is None:
+            return Rewrite(new_id, "manual", f"{why}; choose one of {offer.choices()}")
+        return Rewrite(f"{prefix}.{new_id}", weakest(base_safety, "unsafe"), why, start=hit.arn_start)
+
 
 ID_JUDGES: dict[str, type[IdJudge]] = {}
 
@@ -247,11 +283,17 @@ class OutdatedIds(IdJudge):
         if known is None or (replacement := self.replacement(known.model)) is None:
             return None
         new_model = replacement.model
+        target = self.options.target.name
+        values = {"model": known.model.name, "state": self.state(known.model, known.platform), "target": target}
+        severity = self.severity_of(known.model, known.platform)
+        new_id = new_model.id_for(known.platform, known.variant)
+        if new_id is not None and self.retired(new_model, known.platform):
+            advice = f"target {target} would write `{new_id}`, but {self.refused(new_model, known.platform)}"
+            return Verdict(hit, None, {**values, "advice": advice}, severity)
         safety = replacement.fix
         note = f"; {replacement.why}" if replacement.why and safety != "safe" else ""
         if known.model.legacy or known.variant == "other":
             safety = weakest(safety, "unsafe")
-        new_id = new_model.id_for(known.platform, known.variant)
         if new_id is None:
             rewrite = None
             note += f"; {new_model.name} has no {known.platform.label} ID"
@@ -260,20 +302,16 @@ class OutdatedIds(IdJudge):
         else:
             rewrite = Rewrite(new_id, safety)
         if rewrite is not None:
-            rewrite = Rewrite(rewrite.text, rewrite.safety, note + rewrite.note)
-        return Verdict(hit, rewrite, {"model": known.model.name, "state": self.state(known.model, known.platform),
-                                      "target": self.options.target.name})
+            rewrite = replace(rewrite, note=note + rewrite.note)
+            advice = f"use `{rewrite.text}` ({target})"
+        else:
+            advice = f"target {target} has nothing to write there{note}"
+        return Verdict(hit, rewrite, {**values, "advice": advice}, severity)
 
     def state(self, model: Model, platform: Platform) -> str:
         life = model.lifecycle(platform)
-        state = life.state(self.options.as_of)
-        where = platform.label
-        unconfirmed = "" if life.confirmed else " (unconfirmed)"
-        if state == "retired":
-            return f"retired on {where} since {life.retired}{unconfirmed}"
-        if state == "deprecated":
-            when = f", retiring {life.retired}" if life.retired else ""
-            return f"deprecated on {where}{when}{unconfirmed}"
+        if life.state(self.options.as_of) in ("retired", "deprecated"):
+            return self.describe(model, platform)
         return f"superseded by the {self.options.target.name} target"
 
 
@@ -289,14 +327,28 @@ class InvalidIds(IdJudge):
         if invalid is None:
             return None
         values = {"why": invalid.why, "platform": invalid.platform.label}
-        valid = invalid.means.id_for(invalid.platform)
+        platform = invalid.platform
+        # write the ID the outdated-model rules would move the meant model to, so no retired ID is written on the way
+        replacement = self.migrated_to(invalid.means, others)
+        if replacement is not None and replacement.model.id_for(platform) is not None:
+            model, safety = replacement.model, replacement.fix
+        else:
+            model, safety = invalid.means, "safe"
+        valid = model.id_for(platform)
         if valid is None:
-            return Verdict(hit, None, values)
-        if hit.prefix:
+            return Verdict(hit, None, {**values, "advice": f"{model.name} has no {platform.label} ID"})
+        if self.retired(model, platform):
+            meant = invalid.means.id_for(platform)
+            moved = f"; target {self.options.target.name} would write `{valid}`" if model is not invalid.means else ""
+            advice = f"it means `{meant}`{moved}, but {self.refused(model, platform)}"
+            return Verdict(hit, None, {**values, "advice": advice})
+        if hit.prefix or hit.arn_resource:
             # keep the written profile prefix only where the meant model has it: "au.anthropic.claude-4-sonnet-..."
             # must not become au.anthropic.claude-sonnet-4-..., a profile that does not exist
-            return Verdict(hit, self.bedrock_text(hit, invalid.means, valid, "safe", region), values)
-        return Verdict(hit, Rewrite(valid, "safe"), values)  # adding a missing profile prefix is another rule's job
+            rewrite = self.bedrock_text(hit, model, valid, safety, region)
+        else:
+            rewrite = Rewrite(valid, safety)  # adding a missing profile prefix is another rule's job
+        return Verdict(hit, rewrite, {**values, "advice": f"use `{rewrite.text}`"})
 
 
 @judge_for("bedrock-profile-missing")
@@ -310,15 +362,52 @@ class MissingProfiles(IdJudge):
 
     def judge(self, hit: IdHit, region: RegionSource, others: Sequence[IdJudge]) -> Verdict | None:
         known = hit.known
+        foundation_arn = hit.arn_resource == "foundation-model" and not hit.arn_account
         if (known is None or known.platform is not Platform.BEDROCK or hit.prefix or hit.dynamic_prefix
-                or hit.arn_resource or known.variant == "other" or region().runtime_prefix):
+                or (hit.arn_resource and not foundation_arn) or known.variant == "other" or region().runtime_prefix):
             return None  # no prefix to add: the code adds one at run time, or it is written already
-        if not self.offer(known.model, region).needs_profile:
-            return None
+        if not self.offer(known.model, region).needs_profile or self.retired(known.model, Platform.BEDROCK):
+            return None  # a profile for a retired model is still a retired ID: the lifecycle rule reports it
         if self.migrated_to(known.model, others) is not None:
             return None  # a selected outdated-model rule rewrites this ID anyway (one finding per ID)
         rewrite = self.bedrock_text(hit, known.model, known.text, "safe", region)
         return Verdict(hit, rewrite, {"model": known.model.name})
+
+
+@judge_for("model-lifecycle")
+class LifecycleIds(IdJudge):
+    """An ID no selected outdated-model rule moves, whose model is retired or deprecated on its platform on the run
+    date, or whose (earliest) retirement falls within the --fail-within window."""
+
+    def may_report(self, spelling: str) -> bool:
+        known = self.data.catalogue.ids.get(spelling)
+        return known is not None and self._why(known) is not None
+
+    def _why(self, known: KnownId) -> tuple[str, str] | None:
+        """(severity, window note) when the ID's lifecycle gives a finding."""
+        life = known.model.lifecycle(known.platform)
+        if (severity := self.severity_of(known.model, known.platform)) is not None:
+            return severity, ""
+        if life.state(self.options.as_of) == "retired":
+            return "warning", ""  # only third parties say so: worth a look, not a failed build
+        ends = life.ends(self.options.as_of)
+        if ends is not None and self.options.within_window(ends[0]):
+            return "warning", f" (within --fail-within {self.options.fail_within} days)"
+        return None
+
+    def judge(self, hit: IdHit, region: RegionSource, others: Sequence[IdJudge]) -> Verdict | None:
+        known = hit.known
+        if known is None or self.migrated_to(known.model, others) is not None or (why := self._why(known)) is None:
+            return None
+        severity, window = why
+        life = known.model.lifecycle(known.platform)
+        named = self.data.catalogue.models.get(life.replacement or "")
+        advice = self.data.targets.live_advice(self.options.as_of)
+        if named is not None and (named_id := named.id_for(known.platform)) is not None:
+            advice = f"the vendor names {named.name} (`{named_id}`) as its replacement; {advice}"
+        values = {"model": known.model.name, "state": self.describe(known.model, known.platform), "window": window,
+                  "advice": advice}
+        return Verdict(hit, None, values, severity)
 
 
 def unavailable_reason(answer: BedrockSnapshot, model: Model, prefix: str | None) -> str | None:

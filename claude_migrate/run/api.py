@@ -8,13 +8,14 @@ import sys
 import time
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from claude_migrate import __version__
 from claude_migrate.run import cache
 from claude_migrate.run import rulecache
 from claude_migrate.run.cache import ResultCache, StatIndex
-from claude_migrate.data.catalogue import Platform
+from claude_migrate.data.catalogue import Model, Platform
 from claude_migrate.run.config import COMMAND_LINE, Settings
 from claude_migrate.data.rule_data import RuleData
 from claude_migrate.analysis.options import GroupDecision, RunOptions
@@ -33,7 +34,7 @@ from claude_migrate.data.targets import Target
 if TYPE_CHECKING:
     from claude_migrate.bedrock.snapshot import BedrockSnapshot
 
-__all__ = ["FileResult", "Mode", "RunResult", "RunStats", "run", "select_rules", "target_warnings"]
+__all__ = ["FileResult", "Mode", "RunResult", "RunStats", "run", "select_rules", "target_errors", "target_warnings"]
 
 
 @dataclass
@@ -42,6 +43,7 @@ class RunResult:
     rules: list[RuleSpec]
     warnings: list[str]
     stats: RunStats = field(default_factory=RunStats)
+    target_errors: list[str] = field(default_factory=list)  # each makes check/fix exit 1: a retired target model
 
     @property
     def findings(self) -> list[Finding]:
@@ -72,26 +74,49 @@ def select_rules(rules: tuple[RuleSpec, ...], select: tuple[str, ...], ignore: t
     return [] if "ALL" in ignore else chosen
 
 
+def _platform_states(options: RunOptions, wanted: Callable[[Model, Platform], bool]) -> list[tuple[Model, str]]:
+    """(model, "its state on each platform where ``wanted``") for the target's models, one entry per model."""
+    found: dict[str, tuple[Model, list[str]]] = {}
+    for model, platform in options.target.models_on():
+        if wanted(model, platform):
+            found.setdefault(model.key, (model, []))[1].append(
+                f"{model.lifecycle(platform).describe(options.as_of, platform.label)} (`{model.id_for(platform)}`)")
+    return [(model, "; ".join(states)) for model, states in found.values()]
+
+
+def target_errors(data: RuleData, options: RunOptions) -> list[str]:
+    """One line per target model that is retired on a platform on the run date, or, with --fail-within, may
+    retire within the window: the fixer writes no such ID, and the run fails."""
+    target, as_of = options.target, options.as_of
+
+    def failing(model: Model, platform: Platform) -> bool:
+        life = model.lifecycle(platform)
+        ends = life.ends(as_of)
+        return life.state(as_of) == "retired" or (ends is not None and options.within_window(ends[0]))
+
+    advice = data.targets.live_advice(as_of, but=target.name)
+    window = f" (within --fail-within {options.fail_within} days)" if options.fail_within is not None else ""
+    return [f"target {target.name}: {model.name} is {states}{window}; {advice}"
+            for model, states in _platform_states(options, failing)]
+
+
 def target_warnings(data: RuleData, options: RunOptions) -> list[str]:
-    """One line per target model that is deprecated or retired on a platform as of the run date."""
-    lines = []
-    for replacement in options.target.replace.values():
-        model = replacement.model
-        for platform in Platform:
-            life = model.lifecycle(platform)
-            state = life.state(options.as_of)
-            if state == "active" or model.id_for(platform) is None:
-                continue
-            when = f"since {life.retired}" if state == "retired" else (
-                f"retiring on {life.retired}" if life.retired else f"since {life.deprecated}")
-            unconfirmed = " (unconfirmed)" if not life.confirmed else ""
-            lines.append(f"{model.name} ({model.id_for(platform)}) is {state} on {platform.label} "
-                         f"{when}{unconfirmed}")
+    """One line when target models are deprecated or Legacy on a platform on the run date (retired ones are
+    errors), with the runway and the current targets to move to."""
+    as_of = options.as_of
+
+    def runway(model: Model, platform: Platform) -> bool:
+        life = model.lifecycle(platform)
+        ends = life.ends(as_of)
+        return life.state(as_of) in ("deprecated", "legacy") and not (ends and options.within_window(ends[0]))
+
+    lines = [f"{model.name} is {states}" for model, states in _platform_states(options, runway)]
     if not lines:
         return []
-    live = [name for name in data.targets.live(options.as_of) if name != options.target.name]
-    advice = f"targets whose models are all live on {options.as_of}: {', '.join(live) or 'none'}"
-    return [f"target {options.target.name}: {'; '.join(dict.fromkeys(lines))}. {advice}"]
+    current = [f"--target {name}" for name in data.targets.current(as_of) if name != options.target.name]
+    advice = f"the current generation: {', '.join(current)}" if current else data.targets.live_advice(
+        as_of, but=options.target.name)
+    return [f"target {options.target.name}: {'; '.join(lines)}. {advice}"]
 
 
 def _caches(base: Path, rules_key: str, plan: RunPlan, discovered: Discovered, with_index: bool,
@@ -108,7 +133,7 @@ def _caches(base: Path, rules_key: str, plan: RunPlan, discovered: Discovered, w
     options = plan.options
     settings = [__version__, sys.version_info[:2], rules_key, [rule.code for rule in plan.rules],
                 options.target.name, options.as_of, options.bedrock_region, options.bedrock_profile_prefix,
-                options.groups]
+                options.fail_within, options.groups]
     action = "check" if plan.mode is Mode.CHECK else ["fix", sorted(plan.safeties)]
     results = ResultCache(folder, cache.fingerprint(*settings, action), cache.fingerprint(*settings, "check"))
     filters = cache.fingerprint(__version__, plan.code_filter, plan.config_filter)
@@ -167,6 +192,7 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
     scopes = _scopes(settings, discovered.files)
     stats = RunStats()
     warnings: list[str] = []
+    errors: list[str] = []
     chosen: dict[str, RuleSpec] = {}
 
     def run_scopes(pass_mode: Mode, groups: tuple[GroupDecision, ...], only: set[str] | None) -> list[FileResult]:
@@ -175,7 +201,7 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
             rules = select_rules(loaded.rules, scoped.select, scoped.ignore)
             options = RunOptions(target=_target(data, scoped), as_of=as_of or datetime.date.today(),
                                  bedrock_region=region, bedrock_profile_prefix=settings.bedrock_profile_prefix,
-                                 bedrock=bedrock, groups=groups)
+                                 bedrock=bedrock, fail_within=settings.fail_within, groups=groups)
             plan = RunPlan(data, tuple(rules), options, pass_mode, safeties, debug)
             result_cache, index = (_caches(base, loaded.key, plan, discovered, len(scopes) == 1 and only is None,
                                            warnings) if caching else (None, None))
@@ -190,6 +216,7 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
             codes = {f.code for r in found for f in (*r.findings, *r.fixed)}
             if any(rule.kind == "outdated-model-id" and rule.code in codes for rule in rules):
                 warnings.extend(w for w in target_warnings(data, options) if w not in warnings)
+            errors.extend(line for line in target_errors(data, options) if line not in errors)
             chosen.update((rule.code, rule) for rule in rules)
         return found_all
 
@@ -212,4 +239,4 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
     if changes is not None:
         results = [replace(result, findings=[f for f in result.findings if changes.touches(f)]) for result in results]
     stats.seconds = time.perf_counter() - started
-    return RunResult(results, [chosen[code] for code in sorted(chosen)], warnings, stats)
+    return RunResult(results, [chosen[code] for code in sorted(chosen)], warnings, stats, errors)

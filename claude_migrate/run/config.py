@@ -26,7 +26,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 SECTION = "tool.claude-migrate"
 OVERRIDES = f"{SECTION}.overrides"
 KEYS = ("target", "select", "ignore", "exclude", "bedrock-region", "bedrock-profile-prefix", "extra-rule-dirs",
-        "overrides", "file-types")
+        "overrides", "file-types", "fail-within")
 OVERRIDE_KEYS = ("paths", "target", "select", "ignore")
 COMMAND_LINE = "command line"
 
@@ -56,6 +56,7 @@ class Settings:
     bedrock_profile_prefix: str | None = None
     extra_rule_dirs: tuple[Path, ...] = ()
     file_types: tuple[str, ...] = FILE_TYPES
+    fail_within: int | None = None  # days: report IDs (and target models) that may retire this soon
     config_path: Path | None = None
     origins: dict[str, str] = field(default_factory=dict, compare=False)
     overrides: tuple[Override, ...] = field(default=(), compare=False)
@@ -182,6 +183,11 @@ def load_settings(path: Path) -> Settings:
         if unknown:
             raise DataError(path, line("file-types"), "file-types",
                             f"'{unknown[0]}' is not one of: {', '.join(FILE_TYPES)}")
+    if "fail-within" in section:
+        days = section["fail-within"]
+        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+            raise DataError(path, line("fail-within"), "fail-within", "expected a whole number of days (0 or more)")
+        values["fail_within"] = days
     prefix = values.get("bedrock_profile_prefix")
     if prefix is not None and prefix not in PROFILE_PREFIXES:
         raise DataError(path, _key_line(text, "bedrock-profile-prefix"), "bedrock-profile-prefix",
