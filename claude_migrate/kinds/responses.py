@@ -31,7 +31,7 @@ def _strings(node: cst.BaseExpression) -> list[cst.SimpleString]:
 @register("handled-value")
 class HandledValue(RuleKind):
     """A string the model no longer sends, used where code handles it: comparisons, ``Literal[...]``, Enum
-    members, ``match`` cases and dict keys (a dispatch table)."""
+    members, ``match`` cases, dict keys (a dispatch table) and keyword arguments (a test that sends it)."""
 
     PARAMS = {"value": Param("str", required=True)}
     MESSAGE_FIELDS = frozenset({"value", "context"})
@@ -83,6 +83,11 @@ class HandledValue(RuleKind):
 
     def visit_DictElement(self, node: cst.DictElement) -> None:
         self._check(node.key, "a dictionary key")
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        # ``await tool(command="undo_edit", path=...)``: a test or caller that exercises the command
+        if node.keyword is not None:
+            self._check(node.value, f"the `{node.keyword.value}=` argument of a call")
 
 
 @register("stop-reason-dispatch")
