@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from claude_migrate.data.catalogue import PROFILE_PREFIXES, Catalogue, InvalidId, KnownId
 
 _ARN = re.compile(
-    r"arn:aws[\w-]*:bedrock:(?P<region>[\w-]*):(?P<account>\d*):"
+    r"arn:aws[\w-]*:bedrock:(?P<region>[\w*-]*):(?P<account>[\d*]*):"
     r"(?P<resource>foundation-model|inference-profile|application-inference-profile|provisioned-model)/$"
 )
 
