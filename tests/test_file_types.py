@@ -55,6 +55,7 @@ def test_invalid_notebook_is_one_error_and_the_run_goes_on(tmp_path: Path) -> No
     result = run_cli("check", "--as-of", AS_OF, ".", cwd=tmp_path)
     assert result.returncode == 1
     assert "broken.ipynb: error: invalid JSON at line 2, column 1: " in result.stderr
+    assert "r.ipynb: error: a notebook whose language is R, not Python, is not read; skipped" in result.stderr
     assert "Traceback" not in result.stderr
     assert [line.split(":")[0] for line in result.stdout.splitlines() if "CM101" in line] == ["app.py"]
 

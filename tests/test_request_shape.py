@@ -104,5 +104,6 @@ rules:
     result = run_cli("check", "app.py", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == (f"claude-migrate: error: {rules / 'mine.yaml'}:10: key 'moves': unknown surface "
-                                     "'converze' (known: anthropic, converse, invoke-model, langchain-anthropic, "
-                                     "langchain-bedrock, langchain-bedrock-converse, litellm)")
+                                     "'converze' (known: anthropic, anthropic-batch-params, converse, invoke-model, "
+                                     "langchain-anthropic, langchain-bedrock, langchain-bedrock-converse, litellm, "
+                                     "llamaindex-anthropic, llamaindex-bedrock, strands-anthropic, strands-bedrock)")

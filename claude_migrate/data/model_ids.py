@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from claude_migrate.data.catalogue import PROFILE_PREFIXES, Catalogue, InvalidId, KnownId
 
 _ARN = re.compile(
-    r"arn:aws[\w-]*:bedrock:(?P<region>[\w-]*):(?P<account>\d*):"
+    r"arn:aws[\w-]*:bedrock:(?P<region>[\w*-]*):(?P<account>[\d*]*):"
     r"(?P<resource>foundation-model|inference-profile|application-inference-profile|provisioned-model)/$"
 )
 
@@ -59,6 +59,10 @@ class IdMatcher:
         # An ID at the very start of a literal after a placeholder, or after a dot that opens the literal
         # (``prefix + ".anthropic..."``): the prefix is computed at run time.
         self.computed_start = re.compile(rf"^\.?(?P<id>{alternation})(?![\w.@\-]|:\d)")
+        # An ID after a template placeholder and a dot, inside one string (``${AWS_BEDROCK_REGION}.anthropic...``
+        # in a config file, ``{region}.anthropic...`` in a format string): the prefix is filled in at run time.
+        self.templated = re.compile(
+            rf"(?:\$\{{[\w:\-]+\}}|\$\w+|\{{\{{?\s*[\w.]*\s*\}}\}}?|%\(\w+\)s)\.(?P<id>{alternation})(?![\w.@\-]|:\d)")
         self.anchor = _common_part(spellings)
         self.anchored = [(spelling, spelling.index(self.anchor)) for spelling in spellings]
 
@@ -84,12 +88,15 @@ class IdMatcher:
         lead = self.computed_start.match(value) if after_placeholder or value.startswith(".") else None
         if lead is not None:
             hits.append(self._hit(value, lead.start("id"), lead.end(), lead.group("id"), None, dynamic=True))
+        for match in self.templated.finditer(value):
+            if not hits or match.start("id") >= hits[-1].end:
+                hits.append(self._hit(value, match.start("id"), match.end(), match.group("id"), None, dynamic=True))
         for match in self.pattern.finditer(value):
-            if hits and match.start() < hits[-1].end:
+            if any(match.start() < hit.end and hit.start < match.end() for hit in hits):
                 continue
             hits.append(self._hit(value, match.start(), match.end(), match.group("id"), match.group("prefix"),
                                   dynamic=False))
-        return hits
+        return sorted(hits, key=lambda hit: hit.start)
 
     def _hit(self, value: str, start: int, end: int, text: str, prefix: str | None, *, dynamic: bool) -> IdHit:
         known = self.catalogue.ids.get(text)

@@ -1,5 +1,9 @@
 """Jupyter notebooks: the Python of their code cells is checked and fixed; the JSON is edited in place.
 
+A notebook is one program: its Python cells are analysed as one module in cell order, so a client or a
+constant defined in an earlier cell reaches a request in a later one. A notebook whose metadata names another
+language is refused by name, not skipped silently (R's ``m <- 'x'`` parses as Python, so parsing cannot tell).
+
 A notebook is never re-serialised. A fix replaces only the JSON string tokens of the source lines it
 changed, so layout, metadata, outputs, markdown cells and the trailing newline stay byte for byte.
 IPython magics and shell lines (``%``, ``%%``, ``!``, ``x = !cmd``, ``obj?``) are replaced by
@@ -8,13 +12,14 @@ placeholders before parsing (same line count, so positions hold) and put back af
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from claude_migrate.data.findings import Finding, FixOutcome
+from claude_migrate.data.findings import Edit, Finding, Fix, FixOutcome, Position
 from claude_migrate.engine.source import FixedPointError, SourceError
 
 if TYPE_CHECKING:
@@ -22,6 +27,8 @@ if TYPE_CHECKING:
 
 # Cell magics whose body is Python; any other %% cell (bash, html, sql, ...) is not analysed.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
+# Words in a notebook's language name that mean its code cells are Python.
+PYTHON_LANGUAGES = ("python", "pyspark")
 _IPYTHON_LINE = re.compile(r"[ \t]*(?:[%!?]|[\w.\[\], \t]+=[ \t]*[%!]|[\w.]+\?\??[ \t]*$)")
 _PLACEHOLDER = "pass  # IPython line"
 _CONTINUATION_PLACEHOLDER = "# IPython line"
@@ -172,12 +179,21 @@ def _source_spans(text: str) -> list[SourceSpans | None]:
     return cells
 
 
-def _is_python(notebook: dict[str, Any]) -> bool:
+def _language(notebook: dict[str, Any]) -> str | None:
+    """The language the notebook's metadata names; None when it names none."""
     metadata = notebook.get("metadata")
     if not isinstance(metadata, dict):
-        return True
-    language = (metadata.get("language_info") or {}).get("name") or (metadata.get("kernelspec") or {}).get("language")
-    return not isinstance(language, str) or language.lower() == "python"
+        return None
+    info, spec = metadata.get("language_info"), metadata.get("kernelspec")
+    language = (info.get("name") if isinstance(info, dict) else None) or (
+        spec.get("language") if isinstance(spec, dict) else None)
+    return language if isinstance(language, str) else None
+
+
+def _is_python(language: str | None) -> bool:
+    """Whether a notebook's language is Python: named so in any spelling kernels use (``python3``,
+    ``ipython3``, ``pyspark``), or not named at all. The kernel's name (``conda-env-ml-py``) says nothing."""
+    return language is None or any(word in language.lower() for word in PYTHON_LANGUAGES)
 
 
 def code_cells(text: str) -> list[CodeCell]:
@@ -191,7 +207,7 @@ def code_cells(text: str) -> list[CodeCell]:
     if isinstance(notebook, dict) and "worksheets" in notebook and "cells" not in notebook:
         raise SourceError("an nbformat 3 notebook (cells inside worksheets) is not read; skipped "
                           "(`jupyter nbconvert --to notebook` upgrades it)")
-    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list) or not _is_python(notebook):
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         return []
     result = []
     for number, (cell, spans) in enumerate(zip(notebook["cells"], _source_spans(text)), start=1):
@@ -211,6 +227,8 @@ def code_cells(text: str) -> list[CodeCell]:
                               "the notebook cannot be analysed") from None
         if (masked := _mask(source)) is not None:
             result.append(CodeCell(number, source, masked[0], masked[1], spans[0], spans[1]))
+    if not _is_python(language := _language(notebook)):
+        raise SourceError(f"a notebook whose language is {language}, not Python, is not read; skipped")
     return result
 
 
@@ -251,40 +269,105 @@ def rewrite(text: str, changes: list[tuple[CodeCell, str]]) -> str:
     return text
 
 
+# Ends each cell in the one module a notebook is analysed as; a comment line no fix edits.
+_CELL_END = "# claude-migrate: end of cell"
+
+
+@dataclass(frozen=True)
+class _Program:
+    """The Python cells of a notebook as one module, and the line each cell starts on."""
+
+    cells: tuple[CodeCell, ...]
+    text: str
+    starts: tuple[int, ...]  # 1-based line of each cell's first line in ``text``
+
+    @classmethod
+    def of(cls, cells: list[CodeCell]) -> _Program:
+        parts, starts, line = [], [], 1
+        for cell in cells:
+            body = cell.masked if cell.masked.endswith("\n") or not cell.masked else cell.masked + "\n"
+            starts.append(line)
+            parts.append(body + _CELL_END + "\n")
+            line += body.count("\n") + 1
+        return cls(tuple(cells), "".join(parts), tuple(starts))
+
+    def split(self, text: str) -> list[str]:
+        """The cells' sources in a fixed ``text`` of the module; refuses a fix that moved a cell boundary."""
+        lines = text.split("\n")
+        pieces: list[str] = []
+        current: list[str] = []
+        for line in lines[:-1]:
+            if line == _CELL_END:
+                pieces.append("".join(part + "\n" for part in current))
+                current = []
+            else:
+                current.append(line)
+        if current or lines[-1] or len(pieces) != len(self.cells):
+            raise SourceError("a fix would move a cell boundary; the notebook was left unchanged")
+        return [piece if cell.masked.endswith("\n") or not cell.masked else piece[:-1]
+                for piece, cell in zip(pieces, self.cells)]
+
+    def locate(self, findings: list[Finding], text: str | None = None) -> list[Finding]:
+        """``findings`` on the module (the module as ``text`` reads, after a fix) placed in their cells."""
+        starts = self.starts if text is None else _Program.of(
+            [replace(cell, masked=source) for cell, source in zip(self.cells, self.split(text))]).starts
+        placed = []
+        for finding in findings:
+            index = bisect.bisect_right(starts, finding.start.line) - 1
+            offset = starts[index] - 1
+
+            def moved(position: Position) -> Position:
+                return Position(position.line - offset, position.column)
+
+            fix = finding.fix and Fix(finding.fix.safety, tuple(
+                Edit(moved(edit.start), moved(edit.end), edit.content) for edit in finding.fix.edits))
+            placed.append(replace(finding, start=moved(finding.start), end=moved(finding.end), fix=fix,
+                                  location_prefix=f"cell {self.cells[index].number}:"))
+        return placed
+
+
 class NotebookChecker:
-    """The Python analyzer over the code cells of notebooks that hold a trigger token."""
+    """The Python analyzer over the code cells of a notebook that holds a trigger token, as one module."""
 
     def __init__(self, analyzer: Analyzer, triggers: tuple[str, ...]) -> None:
         self.analyzer = analyzer
         self.triggers = triggers
 
-    def _cells(self, text: str) -> list[CodeCell]:
-        return [cell for cell in code_cells(text) if any(token in cell.source for token in self.triggers)]
+    def _program(self, text: str) -> _Program | None:
+        cells = code_cells(text)
+        if not any(token in cell.source for cell in cells for token in self.triggers):
+            return None
+        return _Program.of(cells)
 
-    @staticmethod
-    def _in_cell(cell: CodeCell, findings: list[Finding]) -> list[Finding]:
-        return [replace(finding, location_prefix=f"cell {cell.number}:") for finding in findings]
+    def _cell_error(self, path: str, program: _Program, exc: SourceError | FixedPointError) -> Exception:
+        """The error named by its cell: the first cell that fails on its own, else the module's error."""
+        for cell in program.cells:
+            try:
+                self.analyzer.check(path, cell.masked)
+            except SourceError as own:
+                return SourceError(f"cell {cell.number}: {own}")
+        return exc
 
     def check(self, path: str, text: str) -> list[Finding]:
-        findings = []
-        for cell in self._cells(text):
-            try:
-                findings.extend(self._in_cell(cell, self.analyzer.check(path, cell.masked)))
-            except SourceError as exc:
-                raise SourceError(f"cell {cell.number}: {exc}") from None
-        return findings
+        program = self._program(text)
+        if program is None:
+            return []
+        try:
+            return program.locate(self.analyzer.check(path, program.text))
+        except SourceError as exc:
+            raise self._cell_error(path, program, exc) from None
 
     def fix(self, path: str, text: str, safeties: frozenset[str]) -> FixOutcome:
-        remaining: list[Finding] = []
-        fixed: list[Finding] = []
-        changes = []
-        for cell in self._cells(text):
-            try:
-                outcome = self.analyzer.fix(path, cell.masked, safeties)
-            except (SourceError, FixedPointError) as exc:
-                raise type(exc)(f"cell {cell.number}: {exc}") from None
-            remaining.extend(self._in_cell(cell, outcome.remaining))
-            fixed.extend(self._in_cell(cell, outcome.fixed))
-            if outcome.text != cell.masked:
-                changes.append((cell, cell.unmask(outcome.text)))
-        return FixOutcome(rewrite(text, changes) if changes else text, remaining, fixed)
+        program = self._program(text)
+        if program is None:
+            return FixOutcome(text, [], [])
+        try:
+            outcome = self.analyzer.fix(path, program.text, safeties)
+        except (SourceError, FixedPointError) as exc:
+            raise self._cell_error(path, program, exc) from None
+        if outcome.text == program.text:
+            return FixOutcome(text, program.locate(outcome.remaining), program.locate(outcome.fixed))
+        changes = [(cell, cell.unmask(source)) for cell, source in zip(program.cells, program.split(outcome.text))
+                   if source != cell.masked]
+        return FixOutcome(rewrite(text, changes), program.locate(outcome.remaining, outcome.text),
+                          program.locate(outcome.fixed))

@@ -4,14 +4,22 @@ InvokeModel ``anthropic_beta`` and Converse ``additionalModelRequestFields.anthr
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
+
+import libcst as cst
 
 from claude_migrate.analysis.edits import EditSet, remove_element, remove_entry, with_text
 from claude_migrate.kinds.base import Param, register, weakest
 from claude_migrate.kinds.request_kind import RequestKind, models_where
 from claude_migrate.kinds.tools import ToolVersion
-from claude_migrate.analysis.requests import BetaFlags, Request
+from claude_migrate.analysis.requests import BetaFlags, Request, Requests, RunsOn
 from claude_migrate.analysis.strings import literal_text
 from claude_migrate.analysis.values import Entry, MappingView
+from claude_migrate.data.rule_data import RuleData
+
+if TYPE_CHECKING:
+    from claude_migrate.analysis.context import FileContext
+    from claude_migrate.data.rules import RuleSpec
 
 
 def listed(texts: list[str]) -> str:
@@ -19,7 +27,66 @@ def listed(texts: list[str]) -> str:
 
 
 class BetaFlagKind(RequestKind):
-    """Shared logic: rewrite some flags of a request (replace or remove), keeping the way they are written."""
+    """Shared logic: rewrite some flags of a request (replace or remove), keeping the way they are written. A
+    flag written anywhere else (a module constant, a class attribute, a header dict built apart from the
+    request, an alias list) that no request's finding covers is reported where it is written, for a human:
+    agent code keeps its flags in constants and builds its tools in other files."""
+
+    def __init__(self, spec: RuleSpec, ctx: FileContext) -> None:
+        super().__init__(spec, ctx)
+        self._strays: list[tuple[cst.SimpleString, str, list[str]]] = []
+        self._labels: list[str] = []
+        self._covered: set[int] = set()
+
+    @classmethod
+    def needs_import(cls, data: RuleData) -> tuple[str, ...]:
+        """Flags live in files that make no request (a constants module); the triggers are the flags themselves,
+        so every file that holds one is read."""
+        return ()
+
+    def _label(self, label: str) -> None:
+        self._labels.append(label)
+
+    def _unlabel(self, *_: object) -> None:
+        self._labels.pop()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._label(cst.Module([]).code_for_node(node.targets[-1].target))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._label(cst.Module([]).code_for_node(node.target))
+
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        self._label(literal_text(node.key) or "a dict") if isinstance(node.key, cst.SimpleString) else \
+            self._label("a dict")
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        self._label(node.keyword.value if node.keyword is not None else (self._labels or ["an argument"])[-1])
+
+    leave_Assign = leave_AnnAssign = leave_DictElement = leave_Arg = _unlabel
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        found = [part.strip() for part in (literal_text(node) or "").split(",")]
+        found = [flag for flag in found if flag in self.params["flags"]]
+        if found:
+            self._strays.append((node, self._labels[-1] if self._labels else "a string", found))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for request in self.ctx.provider(Requests).all():
+            if request.runs_on is None and self.CLAUDE_ONLY:
+                continue
+            before = len(self.ctx.raw_findings)
+            self.check_request(request)
+            flags = self.flags_of(request)
+            if flags is not None and (len(self.ctx.raw_findings) > before or not flags.via):
+                self._covered.update(id(flag.node) for flag in flags.flags)
+        for node, label, found in self._strays:
+            if id(node) not in self._covered:
+                self.report(node, safety="manual", **self.stray_values(found, label))
+
+    def stray_values(self, found: list[str], label: str) -> dict[str, str]:
+        """The message fields of a flag written outside a request."""
+        raise NotImplementedError
 
     def flags_of(self, request: Request) -> BetaFlags | None:
         flags = request.beta_flags()
@@ -81,6 +148,11 @@ class RemoveBetaFlag(BetaFlagKind):
             self.rewrite(request, flags, dict.fromkeys(found), flags=listed(found), field=flags.hit.label,
                          model=request.runs_on.describe(models))
 
+    def stray_values(self, found: list[str], label: str) -> dict[str, str]:
+        runs_on = RunsOn.whole_target(self.ctx.options.target, request=False)
+        return {"flags": listed(found), "field": label, "model": runs_on.describe(),
+                "note": " wherever this value is sent (it is written outside a request, so nothing is rewritten)"}
+
 
 @register("tool-beta-flag")
 class ToolBetaFlag(BetaFlagKind):
@@ -110,6 +182,11 @@ class ToolBetaFlag(BetaFlagKind):
         else:
             action = "no tool of the request needs it any more: remove it"
         self.rewrite(request, flags, changes, safety, flag=listed(old), field=flags.hit.label, action=action)
+
+    def stray_values(self, found: list[str], label: str) -> dict[str, str]:
+        return {"flag": listed(found), "field": label, "note": "",
+                "action": "the tools it enabled have Claude 4 versions that need another flag or none: change it"
+                          " together with the tool versions wherever this value is sent"}
 
     def _needed(self, request: Request) -> tuple[set[str], str] | None:
         """The beta flags the request's Anthropic-defined tools need once the selected tool-version rules have

@@ -89,9 +89,16 @@ class InvalidModelId(ModelIdKind):
 
 @register("bedrock-profile-missing")
 class BedrockProfileMissing(ModelIdKind):
-    """A bare Bedrock base ID of a model AWS serves only through cross-Region inference profiles."""
+    """A bare Bedrock base ID of a model AWS serves only through cross-Region inference profiles; not in a call of
+    ``base_id_calls`` (control-plane methods such as ``get_foundation_model``), which want the base ID."""
 
+    PARAMS: ClassVar[dict[str, Param]] = {"base_id_calls": Param("str_list", default=[])}
     MESSAGE_FIELDS = frozenset({"id", "model", "replacement", "note"})
+
+    def report_site(self, site: IdSite, verdict: Verdict) -> None:
+        wanted = self.params["base_id_calls"]
+        if not any(isinstance(call.func, cst.Attribute) and call.func.attr.value in wanted for call in site.calls):
+            super().report_site(site, verdict)
 
 
 @register("model-lifecycle")

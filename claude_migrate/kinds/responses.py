@@ -3,7 +3,8 @@ does not handle, and request shapes a model rejects (assistant prefill)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 import libcst as cst
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from claude_migrate.analysis.context import FileContext
     from claude_migrate.data.rules import RuleSpec
 
+N = TypeVar("N", bound=cst.CSTNode)
 LITERAL_TYPES = frozenset({"typing.Literal", "typing_extensions.Literal"})
 
 
@@ -31,7 +33,7 @@ def _strings(node: cst.BaseExpression) -> list[cst.SimpleString]:
 @register("handled-value")
 class HandledValue(RuleKind):
     """A string the model no longer sends, used where code handles it: comparisons, ``Literal[...]``, Enum
-    members, ``match`` cases and dict keys (a dispatch table)."""
+    members, ``match`` cases, dict keys (a dispatch table) and keyword arguments (a test that sends it)."""
 
     PARAMS = {"value": Param("str", required=True)}
     MESSAGE_FIELDS = frozenset({"value", "context"})
@@ -84,24 +86,54 @@ class HandledValue(RuleKind):
     def visit_DictElement(self, node: cst.DictElement) -> None:
         self._check(node.key, "a dictionary key")
 
+    def visit_Arg(self, node: cst.Arg) -> None:
+        # ``await tool(command="undo_edit", path=...)``: a test or caller that exercises the command
+        if node.keyword is not None:
+            self._check(node.value, f"the `{node.keyword.value}=` argument of a call")
 
-@register("stop-reason-dispatch")
-class StopReasonDispatch(RuleKind):
-    """An if/elif chain or ``match`` on ``field`` that names at least ``min_cases`` values, none of them
-    ``required``, with no ``else``/``case _`` to catch the rest."""
 
-    PARAMS = {"field": Param("str", required=True), "required": Param("str", required=True),
-              "min_cases": Param("int", default=2)}
-    MESSAGE_FIELDS = frozenset({"field", "values", "required"})
+def _mentions(nodes: Sequence[cst.CSTNode], value: str) -> bool:
+    """Whether any of ``nodes`` holds the string literal ``value``."""
+    return any(literal_text(s) == value for node in nodes for s in _descendants(node, cst.SimpleString))
+
+
+def _reads(nodes: Sequence[cst.CSTNode], field: str) -> bool:
+    """Whether any of ``nodes`` reads ``x.field`` or ``x["field"]``."""
+    return any(node.attr.value == field for tree in nodes for node in _descendants(tree, cst.Attribute)) or \
+        _mentions(nodes, field)
+
+
+def _descendants(node: cst.CSTNode, kind: type[N]) -> list[N]:
+    found: list[N] = []
+
+    class Collect(cst.CSTVisitor):
+        def on_visit(self, child: cst.CSTNode) -> bool:
+            if isinstance(child, kind):
+                found.append(child)
+            return True
+
+    node.visit(Collect())
+    return found
+
+
+def _raises(statement: cst.BaseStatement | None) -> bool:
+    """Whether ``statement`` is a ``raise``: a catch-all after a dispatch that lets nothing through."""
+    return isinstance(statement, cst.SimpleStatementLine) and any(
+        isinstance(small, cst.Raise) for small in statement.body)
+
+
+class StopReasonKind(RuleKind):
+    """Shared logic: which expressions read ``field`` (also through a local alias such as ``reason =
+    resp.stop_reason``), and the statements of each block in order, where a dispatch and what follows it are."""
 
     def __init__(self, spec: RuleSpec, ctx: FileContext) -> None:
         super().__init__(spec, ctx)
-        self._elifs: set[int] = set()
+        self._aliases: set[str] = set()
 
     def _is_subject(self, node: cst.BaseExpression) -> bool:
         field = self.params["field"]
         if isinstance(node, cst.Name):
-            return node.value == field
+            return node.value == field or node.value in self._aliases
         if isinstance(node, cst.Attribute):
             return node.attr.value == field
         if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
@@ -122,47 +154,145 @@ class StopReasonDispatch(RuleKind):
             return None if self._is_subject(test.left) or self._is_subject(target.comparator) else []
         if not isinstance(target.operator, (cst.Equal, cst.In)):
             return []
+        return self._compared(test)
+
+    def _compared(self, test: cst.Comparison) -> list[str]:
+        """The string values one comparison sets beside the subject, whatever its operator."""
+        target = test.comparisons[0]
         other = target.comparator if self._is_subject(test.left) else (
             test.left if self._is_subject(target.comparator) else None)
         return [text for s in _strings(other) if (text := literal_text(s)) is not None] if other is not None else []
 
-    def visit_If(self, node: cst.If) -> None:
-        if id(node) in self._elifs:
-            return
+    def _block(self, body: Sequence[cst.BaseStatement]) -> None:
+        for statement in body:
+            for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
+                        small.targets[0].target, cst.Name) and self._is_subject(small.value):
+                    self._aliases.add(small.targets[0].target.value)
+        self.check_block(list(body))
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._block(node.body)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._block(node.body)
+
+    def check_block(self, body: list[cst.BaseStatement]) -> None:
+        raise NotImplementedError
+
+
+@register("stop-reason-dispatch")
+class StopReasonDispatch(StopReasonKind):
+    """A dispatch on ``field`` (an if/elif chain, several ``if`` statements in one block, or a ``match``) that
+    names at least ``min_cases`` values, none of them ``required``, with no catch-all: an ``else``, ``case _``,
+    a negated test, or a ``raise`` right after it."""
+
+    PARAMS = {"field": Param("str", required=True), "required": Param("str", required=True),
+              "min_cases": Param("int", default=2)}
+    MESSAGE_FIELDS = frozenset({"field", "values", "required"})
+
+    def _chain(self, node: cst.If) -> list[str] | None:
+        """The values an if/elif chain names; None when it has a catch-all (``else`` or a negated test)."""
         values: list[str] = []
         current: cst.If | None = node
         while current is not None:
             found = self._values(current.test)
-            if found is None:
-                return
+            if found is None or isinstance(current.orelse, cst.Else):
+                return None
             values += found
-            orelse = current.orelse
-            if isinstance(orelse, cst.Else):
-                return
-            current = orelse if isinstance(orelse, cst.If) else None
-            if current is not None:
-                self._elifs.add(id(current))
-        self._check(node.test, values)
+            current = current.orelse if isinstance(current.orelse, cst.If) else None
+        return values
 
-    def visit_Match(self, node: cst.Match) -> None:
+    def _cases(self, node: cst.Match) -> list[str] | None:
+        """The values a ``match`` on the subject names; None when a ``case _`` catches the rest."""
         if not self._is_subject(node.subject):
-            return
+            return []
         values: list[str] = []
         for case in node.cases:
             patterns = [element.pattern for element in case.pattern.patterns] if isinstance(
                 case.pattern, cst.MatchOr) else [case.pattern]
             for pattern in patterns:
                 if isinstance(pattern, cst.MatchAs) and pattern.pattern is None and case.guard is None:
-                    return  # case _: / case other:
+                    return None  # case _: / case other:
                 if isinstance(pattern, cst.MatchValue):
                     values += [text for s in _strings(pattern.value) if (text := literal_text(s)) is not None]
-        self._check(node.subject, values)
+        return values
+
+    def check_block(self, body: list[cst.BaseStatement]) -> None:
+        """The ``if`` statements on the subject in one block are one dispatch (``if r == "tool_use": ...`` then
+        ``if r == "end_turn": ...``); a ``match`` is one by itself."""
+        dispatch: list[str] = []
+        first: cst.CSTNode | None = None
+        caught = False
+        for index, statement in enumerate(body):
+            if isinstance(statement, cst.Match):
+                cases = self._cases(statement)
+                if cases is not None and not _raises(body[index + 1] if index + 1 < len(body) else None):
+                    self._check(statement.subject, cases)
+            if not isinstance(statement, cst.If):
+                continue
+            values = self._chain(statement)
+            if values is None:
+                caught = caught or self._on_subject(statement)
+                continue
+            if values:
+                first = first or statement.test
+                dispatch += values
+                if _raises(body[index + 1] if index + 1 < len(body) else None):
+                    caught = True
+        if first is not None and not caught:
+            self._check(first, dispatch)
+
+    def _on_subject(self, node: cst.If) -> bool:
+        """Whether a chain with a catch-all tests the subject (then it catches for the whole dispatch)."""
+        current: cst.If | None = node
+        while current is not None:
+            found = self._values(current.test)
+            if found is None or found:
+                return True
+            current = current.orelse if isinstance(current.orelse, cst.If) else None
+        return False
 
     def _check(self, node: cst.CSTNode, values: list[str]) -> None:
         distinct = list(dict.fromkeys(values))
         if len(distinct) >= self.params["min_cases"] and self.params["required"] not in distinct:
             self.report(node, field=self.params["field"], required=self.params["required"],
                         values=", ".join(f'"{value}"' for value in distinct))
+
+
+@register("tool-loop-final-answer")
+class ToolLoopFinalAnswer(StopReasonKind):
+    """A tool loop that goes on while ``field`` is ``loop_value`` and reads ``reads`` (the answer) for every other
+    stop reason, with no word of ``required``: ``while r == "tool_use": ...`` then ``resp.content[0].text``, or
+    ``if r != "tool_use": return resp.content...``, or the ``else`` of ``if r == "tool_use"``."""
+
+    PARAMS = {"field": Param("str", required=True), "loop_value": Param("str", required=True),
+              "required": Param("str", required=True), "reads": Param("str", required=True)}
+    MESSAGE_FIELDS = frozenset({"field", "loop_value"})
+
+    def _tests(self, test: cst.BaseExpression, operators: tuple[type[cst.BaseCompOp], ...]) -> bool:
+        """Whether ``test`` compares the subject with ``loop_value`` alone by one of ``operators``."""
+        return isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(
+            test.comparisons[0].operator, operators) and self._compared(test) == [self.params["loop_value"]]
+
+    def _final(self, nodes: Sequence[cst.CSTNode]) -> bool:
+        """Whether ``nodes`` take the answer without asking about ``required``."""
+        return _reads(nodes, self.params["reads"]) and not _mentions(nodes, self.params["required"])
+
+    def check_block(self, body: list[cst.BaseStatement]) -> None:
+        for index, statement in enumerate(body):
+            if isinstance(statement, cst.While) and self._tests(statement.test, (cst.Equal, cst.In)) and \
+                    self._final(body[index + 1:]):
+                self._report(statement.test)
+            elif isinstance(statement, cst.If) and self._tests(statement.test, (cst.NotEqual, cst.NotIn)) and \
+                    self._final([statement.body]):
+                self._report(statement.test)
+            elif isinstance(statement, cst.If) and self._tests(statement.test, (cst.Equal, cst.In)) and \
+                    isinstance(statement.orelse, cst.Else) and self._final([statement.orelse]):
+                self._report(statement.test)
+
+    def _report(self, node: cst.CSTNode) -> None:
+        self.report(node, field=self.params["field"], loop_value=self.params["loop_value"])
 
 
 @register("assistant-prefill-on-target")

@@ -56,10 +56,41 @@ class ToolKind(RuleKind):
         return self.ctx.data.tools.newest(family, list(runs_on.models))
 
 
+def _literal_strings(node: cst.BaseExpression | None, text: str) -> list[cst.SimpleString]:
+    """The string literals equal to ``text`` in ``node`` (an annotation ``Literal["x"]``, or the value itself)."""
+    if node is None:
+        return []
+    found: list[cst.SimpleString] = []
+
+    class Strings(cst.CSTVisitor):
+        def visit_SimpleString(self, string: cst.SimpleString) -> None:
+            if literal_text(string) == text:
+                found.append(string)
+
+    node.visit(Strings())
+    return found
+
+
+def class_attributes(node: cst.ClassDef) -> dict[str, tuple[cst.BaseExpression, cst.BaseExpression | None]]:
+    """The class-level ``attr: Annotation = value`` and ``attr = value`` lines of ``node``: value and annotation."""
+    attrs: dict[str, tuple[cst.BaseExpression, cst.BaseExpression | None]] = {}
+    for line in node.body.body:
+        for small in line.body if isinstance(line, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
+                attrs[small.target.value] = (small.value, small.annotation.annotation)
+            elif isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
+                    small.targets[0].target, cst.Name):
+                attrs[small.targets[0].target.value] = (small.value, None)
+    return attrs
+
+
 @register("tool-version")
 class ToolVersion(ToolKind):
-    """A tool definition ``{"type": T, "name": N}`` whose type is one of ``from_types``: write the newest type of
-    the family every model it goes to accepts, with the name that type requires, in one edit."""
+    """A tool definition whose type is one of ``from_types``: write the newest type of the family every model it
+    goes to accepts, with the name that type requires, in one edit. A definition is a dict ``{"type": T,
+    "name": N}``, or a tool class whose attributes hold them (``api_type: Literal[T] = T``, ``name: ...``), as
+    the computer-use demo and its forks write tools; any other literal of an old type (a ``Literal[...]``
+    alias, a constant) is reported for a human, since its name is not beside it."""
 
     PARAMS = {"family": FAMILY, "from_types": Param("str_list", required=True)}
     MESSAGE_FIELDS = frozenset({"type", "advice", "model", "note"})
@@ -67,6 +98,9 @@ class ToolVersion(ToolKind):
     def __init__(self, spec: RuleSpec, ctx: FileContext) -> None:
         super().__init__(spec, ctx)
         self._definitions: list[tuple[cst.Dict | cst.Call, Scope]] = []
+        self._strings: list[cst.SimpleString] = []
+        self._classes: list[cst.ClassDef] = []
+        self._in_call_args = 0
 
     def visit_Dict(self, node: cst.Dict) -> None:
         self._definitions.append((node, self.ctx.provider(Bindings).current))
@@ -75,15 +109,38 @@ class ToolVersion(ToolKind):
         if self.ctx.provider(Requests).resolver.is_dict_call(node):
             self._definitions.append((node, self.ctx.provider(Bindings).current))
 
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._classes.append(node)
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        self._in_call_args += 1
+
+    def leave_Arg(self, original_node: cst.Arg) -> None:
+        self._in_call_args -= 1
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        # An argument of a call is a typed param (CM303) or a builder this rule cannot see into.
+        if not self._in_call_args and literal_text(node) in self.params["from_types"]:
+            self._strings.append(node)
+
     def leave_Module(self, original_node: cst.Module) -> None:
         resolver = self.ctx.provider(Requests).resolver
+        done: set[int] = set()
         for node, scope in self._definitions:
             view = resolver.mapping(Reached(node, scope))
             entry = view.get("type") if view is not None else None
             if isinstance(entry, Entry) and entry.container is node:
                 old = resolver.text(entry.reached())
                 if old in self.params["from_types"]:
-                    self._check(view, entry, old)  # type: ignore[arg-type]
+                    done.add(id(entry.value))
+                    self._check_dict(view, entry, old)  # type: ignore[arg-type]
+        for cls in self._classes:
+            done.update(self._check_class(cls))
+        for string in self._strings:
+            if id(string) not in done:
+                self._report(string, [string], [], literal_text(string) or "", self.runs_on(None), None, "manual",
+                             " (written here without the tool's name beside it: change the type and the name"
+                             " the tool sends together)")
 
     def planned(self, view: MappingView) -> tuple[str, str] | None:
         """The type this rule's fix writes into the tool definition ``view`` and the fix's safety; None when it
@@ -95,41 +152,69 @@ class ToolVersion(ToolKind):
         old = self.ctx.provider(Requests).resolver.text(entry.reached())
         if old not in self.params["from_types"]:
             return None
-        new, safety, _ = self._plan(view, entry)
+        name_entry = view.get("name")
+        new, safety, _ = self._plan(self.runs_on(view.container), entry.value,
+                                    name_entry.value if isinstance(name_entry, Entry) else None)
         return (new.type, safety) if new is not None and safety != "manual" else None
 
-    def _plan(self, view: MappingView, type_entry: Entry) -> tuple[ToolType | None, str, str]:
+    def _plan(self, runs_on: RunsOn, type_node: cst.BaseExpression,
+              name_node: cst.BaseExpression | None) -> tuple[ToolType | None, str, str]:
         """The newest type the definition's models accept, the fix's safety, and what the message adds."""
-        new = self.newest(self.params["family"], self.runs_on(view.container))
+        new = self.newest(self.params["family"], runs_on)
         if new is None:
             return None, "manual", ""
-        name_entry = view.get("name")
-        name_node = name_entry.value if isinstance(name_entry, Entry) else None
         name = literal_text(name_node) if name_node is not None else None
-        if not isinstance(type_entry.value, cst.SimpleString) or (
+        if not isinstance(type_node, cst.SimpleString) or (
                 name != new.name and not isinstance(name_node, cst.SimpleString)):
             return new, "manual", " (the type and name are not both string literals here: change them together)"
         return new, weakest(self.spec.fix, "safe"), ""
 
-    def _check(self, view: MappingView, type_entry: Entry, old: str) -> None:
+    def _check_dict(self, view: MappingView, type_entry: Entry, old: str) -> None:
+        name_entry = view.get("name")
+        name_node = name_entry.value if isinstance(name_entry, Entry) else None
         runs_on = self.runs_on(view.container)
-        new, safety, note = self._plan(view, type_entry)
+        new, safety, note = self._plan(runs_on, type_entry.value, name_node)
+        names = [name_node] if isinstance(name_node, cst.SimpleString) else []
+        self._report(type_entry.value, [type_entry.value], names, old, runs_on, new, safety, note)
+
+    def _check_class(self, cls: cst.ClassDef) -> set[int]:
+        """A tool class: the attribute holding an old type and the ``name`` attribute, each in its value and its
+        ``Literal[...]`` annotation, change together. Returns the ids of the type literals it reported."""
+        attrs = class_attributes(cls)
+        for value, annotation in attrs.values():
+            old = literal_text(value) if isinstance(value, cst.SimpleString) else None
+            if old not in self.params["from_types"]:
+                continue
+            assert old is not None
+            name_value, name_annotation = attrs.get("name", (None, None))
+            old_name = literal_text(name_value) if isinstance(name_value, cst.SimpleString) else None
+            runs_on = self.runs_on(None)
+            new, safety, note = self._plan(runs_on, value, name_value)
+            types = [value] + [s for s in _literal_strings(annotation, old) if s is not value]
+            names = [name_value] + _literal_strings(name_annotation, old_name) if old_name else []
+            self._report(value, types, names, old, runs_on, new, safety, note)  # type: ignore[arg-type]
+            return {id(node) for node in types}
+        return set()
+
+    def _report(self, at: cst.BaseExpression, types: list[cst.SimpleString], names: list[cst.SimpleString],
+                old: str, runs_on: RunsOn, new: ToolType | None, safety: str, note: str) -> None:
+        """One finding at ``at`` whose fix writes the new type into ``types`` and its name into ``names``."""
         values: dict[str, Any] = {"type": old, "model": runs_on.describe()}
         if new is None:
-            self.report(type_entry.value, safety="manual", note="", **values,
+            self.report(at, safety="manual", note="", **values,
                         advice="no single version of this tool fits all of them: choose one per model")
             return
         values["advice"] = f'use `{{"type": "{new.type}", "name": "{new.name}"}}`'
         if safety == "manual":
-            self.report(type_entry.value, safety="manual", note=note, **values)
+            self.report(at, safety="manual", note=note, **values)
             return
         edits = EditSet()
-        edits.replace(type_entry.value, with_text(type_entry.value, new.type))
-        name_entry = view.get("name")
-        name_node = name_entry.value if isinstance(name_entry, Entry) else None
-        if isinstance(name_node, cst.SimpleString) and literal_text(name_node) != new.name:
-            edits.replace(name_node, with_text(name_node, new.name))
-        self.report(type_entry.value, replacements=edits.replacements(), note="", **values)
+        for node in types:
+            edits.replace(node, with_text(node, new.type))
+        for node in names:
+            if literal_text(node) != new.name:
+                edits.replace(node, with_text(node, new.name))
+        self.report(at, replacements=edits.replacements(), note="", **values)
 
 
 @register("tool-name-comparison")
