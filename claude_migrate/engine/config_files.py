@@ -154,7 +154,7 @@ class ConfigScanner:
         findings = []
         for (number, _, hit), role in zip(hits, roles):
             for judge in self.judges:
-                if (verdict := judge.judge(hit, region, self.judges)) is not None:
+                if judge.applies(hit, role) and (verdict := judge.judge(hit, region, self.judges)) is not None:
                     findings.append(self._finding(path, number, judge.spec, verdict, role, writable))
         return sorted(findings, key=lambda f: f.sort_key)
 

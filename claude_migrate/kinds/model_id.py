@@ -36,6 +36,8 @@ class ModelIdKind(RuleKind):
     def leave_Module(self, original_node: cst.Module) -> None:
         others = [rule.judge for rule in self.ctx.rule_instances if isinstance(rule, ModelIdKind)]
         for site in self.ctx.provider(IdSites).sites:
+            if not self.judge.applies(site.hit, site.role):
+                continue
             verdict = self.judge.judge(site.hit, self.region_source(site), others)
             if verdict is not None:
                 self.report_site(site, verdict)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
-from claude_migrate.analysis.roles import COUPLED, Role
+from claude_migrate.analysis.roles import CONFIGURATION, COUPLED, REQUEST, Role, names_a_model
 from claude_migrate.data.catalogue import KnownId, Model, Platform
 from claude_migrate.data.findings import weakest
 from claude_migrate.data.model_ids import IdHit
@@ -146,6 +146,10 @@ class IdJudge:
     def may_report(self, spelling: str) -> bool:
         """Whether this ID could give a finding anywhere; False lets a file holding only such IDs go
         unparsed (a file that already uses current IDs: the pre-commit steady state)."""
+        return True
+
+    def applies(self, hit: IdHit, role: Role) -> bool:
+        """Whether this rule speaks about an ID in this role at all (most rules: in every role)."""
         return True
 
     def bedrock_answer(self, region: RegionSource) -> BedrockSnapshot | None:
@@ -354,6 +358,12 @@ class InvalidIds(IdJudge):
 @judge_for("bedrock-profile-missing")
 class MissingProfiles(IdJudge):
     """A bare Bedrock base ID of a model AWS serves only through cross-Region inference profiles."""
+
+    def applies(self, hit: IdHit, role: Role) -> bool:
+        """A foundation-model ARN wants a profile only as a request's model: an IAM policy, a CDK grant or any
+        other place that names the model's resource needs exactly that ARN."""
+        return hit.arn_resource != "foundation-model" or role.name == REQUEST or (
+            role.name == CONFIGURATION and names_a_model(role.holder or ""))
 
     def may_report(self, spelling: str) -> bool:
         known = self.data.catalogue.ids.get(spelling)
