@@ -119,7 +119,7 @@ BAD_CONFIGS = {
     "unknown target": Bad(SECTION, SECTION + 'target = "claude-9"\n', "target =", "target",
                           "unknown target 'claude-9'"),
     "unknown profile prefix": Bad(SECTION, SECTION + 'bedrock-profile-prefix = "mars"\n', "bedrock-profile-prefix",
-                                  "bedrock-profile-prefix", "'mars' is not one of: global"),
+                                  "bedrock-profile-prefix", "'mars' is not one of: us, eu, apac, global"),
     "missing rule folder": Bad('["ci-rules"]', '["ci-rulez"]', "extra-rule-dirs", "extra-rule-dirs",
                                "'ci-rulez' is not a folder"),
     # these were tracebacks
@@ -167,7 +167,7 @@ def _targets(folder: Path) -> object:
 
 
 def _regions(folder: Path) -> object:
-    return load_region_prefixes(folder / "bedrock-regions.yaml")
+    return load_region_prefixes(folder / "bedrock-regions.yaml", load_catalogue(folder / "models.yaml"))
 
 
 LOADERS: dict[str, Callable[[Path], object]] = {

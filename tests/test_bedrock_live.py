@@ -111,7 +111,7 @@ def test_profile_prefixes_the_catalogue_lacks() -> None:
         "jp.anthropic.claude-haiku-4-5-20251001-v1:0": "AWS lists jp.anthropic.claude-haiku-4-5-20251001-v1:0 in "
         "ap-northeast-1; the catalogue has jp. only as unconfirmed for Claude Haiku 4.5",
         "kr.anthropic.claude-sonnet-4-6": "AWS lists kr.anthropic.claude-sonnet-4-6 in ap-northeast-1; kr. is a "
-        "prefix the catalogue does not know (it knows global, us, eu, apac, jp, au, us-gov)",
+        "prefix the catalogue does not know (it knows us, eu, apac, global, jp, au, us-gov)",
     }
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from claude_migrate.bedrock.snapshot import BedrockSnapshot
-from claude_migrate.data.catalogue import PROFILE_PREFIXES, Model, Platform
+from claude_migrate.data.catalogue import Model, Platform
 from claude_migrate.data.rule_data import RuleData
 
 PROVISIONED_VARIANT = re.compile(r":\d+k$")  # e.g. anthropic.claude-3-haiku-20240307-v1:0:200k (a context-size variant)
@@ -81,8 +81,9 @@ def _new_prefixes(data: RuleData, answer: BedrockSnapshot) -> list[Disagreement]
             profile = f"{prefix}.{base_id}"
             if prefix in model.profiles_unconfirmed:
                 lacks = f"the catalogue has {prefix}. only as unconfirmed for {model.name}"
-            elif prefix not in PROFILE_PREFIXES:
-                lacks = f"{prefix}. is a prefix the catalogue does not know (it knows {', '.join(PROFILE_PREFIXES)})"
+            elif prefix not in data.catalogue.profile_prefixes:
+                known = ", ".join(data.catalogue.profile_prefixes)
+                lacks = f"{prefix}. is a prefix the catalogue does not know (it knows {known})"
             else:
                 lacks = f"the catalogue lists no {prefix}. profile for {model.name}"
             found.append(Disagreement("new-prefix", profile, f"AWS lists {profile} in {answer.region}; {lacks}"))

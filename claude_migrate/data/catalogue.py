@@ -11,8 +11,6 @@ from pathlib import Path
 from claude_migrate.data.errors import DataError
 from claude_migrate.data.yamlio import Fields, YamlMap, load_layered
 
-PROFILE_PREFIXES = ("global", "us", "eu", "apac", "jp", "au", "us-gov")
-THINKING_MODES = ("none", "enabled", "enabled-deprecated", "adaptive-only")
 TEMPERATURE_WITH_TOP_P = ("allowed", "rejected")  # whether a model accepts both in one request
 
 
@@ -161,6 +159,8 @@ class Catalogue:
     later_ids: frozenset[str]
     sources: dict[str, str]
     tiers: tuple[str, ...] = ()
+    profile_prefixes: tuple[str, ...] = ()  # every cross-Region profile prefix, in the order a fix prefers them
+    thinking_modes: tuple[str, ...] = ()
 
     def source_urls(self, keys: tuple[str, ...]) -> list[str]:
         return [self.sources[key] for key in keys]
@@ -201,7 +201,16 @@ def _check_sources(fields: Fields, keys: list[str], sources: dict[str, str]) -> 
     return tuple(keys)
 
 
-def _model(key: str, raw: YamlMap, sources: dict[str, str], tiers: tuple[str, ...],
+@dataclass(frozen=True)
+class Vocabulary:
+    """The closed lists a model entry's values come from, read from the top of the catalogue file."""
+
+    tiers: tuple[str, ...]
+    profile_prefixes: tuple[str, ...]
+    thinking_modes: tuple[str, ...]
+
+
+def _model(key: str, raw: YamlMap, sources: dict[str, str], vocabulary: Vocabulary,
            notice: dict[str, int]) -> Model:
     fields = Fields(raw, f"model {key}", allowed={
         "name", "tier", "generation", "legacy", "first_party", "bedrock", "vertex", "max_output_tokens",
@@ -227,8 +236,8 @@ def _model(key: str, raw: YamlMap, sources: dict[str, str], tiers: tuple[str, ..
             "id", "other_ids", "profiles", "profiles_unconfirmed", "needs_profile", "lifecycle"})
         bedrock_id = br.str("id", required=True)
         other_ids = tuple(br.str_list("other_ids"))
-        profiles = tuple(br.str_list("profiles", choices=PROFILE_PREFIXES))
-        unconfirmed_profiles = tuple(br.str_list("profiles_unconfirmed", choices=PROFILE_PREFIXES))
+        profiles = tuple(br.str_list("profiles", choices=vocabulary.profile_prefixes))
+        unconfirmed_profiles = tuple(br.str_list("profiles_unconfirmed", choices=vocabulary.profile_prefixes))
         needs_profile = br.bool("needs_profile", default=False)
         if (life := _lifecycle(br.mapping("lifecycle"), f"model {key} bedrock lifecycle",
                                notice.get("bedrock"))) is not None:
@@ -243,7 +252,7 @@ def _model(key: str, raw: YamlMap, sources: dict[str, str], tiers: tuple[str, ..
     return Model(
         key=key,
         name=fields.str("name", required=True),
-        tier=fields.str("tier", required=True, choices=tiers),
+        tier=fields.str("tier", required=True, choices=vocabulary.tiers),
         generation=parse_generation(fields.str("generation", required=True), fields),
         legacy=fields.bool("legacy", default=False),
         first_party_id=first_party_id,
@@ -256,7 +265,7 @@ def _model(key: str, raw: YamlMap, sources: dict[str, str], tiers: tuple[str, ..
         vertex_id=vertex_id,
         max_output_tokens=fields.int("max_output_tokens"),
         context_window=fields.int("context_window"),
-        thinking=fields.str("thinking", default="none", choices=THINKING_MODES),
+        thinking=fields.str("thinking", default="none", choices=vocabulary.thinking_modes),
         temperature_with_top_p=fields.str("temperature_with_top_p", default="allowed",
                                           choices=TEMPERATURE_WITH_TOP_P),
         text_editor=tuple(fields.str_list("text_editor")),
@@ -281,8 +290,8 @@ def _add_id(ids: dict[str, KnownId], block: YamlMap, key: str, known: KnownId) -
 
 def load_catalogue(path: Path, overlays: Sequence[Path] = ()) -> Catalogue:
     raw = load_layered(path, overlays)
-    top = Fields(raw, "catalogue", path=path, allowed={"schema", "tiers", "notice_days", "sources", "models",
-                                                       "invalid_ids", "later_ids"})
+    top = Fields(raw, "catalogue", path=path, allowed={"schema", "tiers", "profile_prefixes", "thinking_modes",
+                                                       "notice_days", "sources", "models", "invalid_ids", "later_ids"})
     if top.int("schema", required=True) != 1:
         raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
     sources_map = top.mapping("sources", required=True)
@@ -290,7 +299,10 @@ def load_catalogue(path: Path, overlays: Sequence[Path] = ()) -> Catalogue:
     for key, value in sources.items():
         if not isinstance(value, str):
             raise sources_map.error(key, "a source must be a string (URL or reference)")
-    tiers = tuple(top.str_list("tiers", required=True))  # a new model family is a YAML edit, not a code change
+    # A new model family, profile area or thinking mode is a YAML edit, not a code change.
+    vocabulary = Vocabulary(tuple(top.str_list("tiers", required=True)),
+                            tuple(top.str_list("profile_prefixes", required=True)),
+                            tuple(top.str_list("thinking_modes", required=True)))
     notice_map = top.mapping("notice_days")
     notice: dict[str, int] = {}
     for platform_name in notice_map or {}:
@@ -301,7 +313,7 @@ def load_catalogue(path: Path, overlays: Sequence[Path] = ()) -> Catalogue:
     models: dict[str, Model] = {}
     ids: dict[str, KnownId] = {}
     for key, entry in models_map.items():
-        model = _model(key, entry, sources, tiers, notice)
+        model = _model(key, entry, sources, vocabulary, notice)
         models[key] = model
         for text, platform, variant, key in [
             (model.first_party_id, Platform.FIRST_PARTY, "dated", "id"),
@@ -336,4 +348,5 @@ def load_catalogue(path: Path, overlays: Sequence[Path] = ()) -> Catalogue:
     later = frozenset(top.str_list("later_ids"))
     if not models:
         raise DataError(path, None, "models", "the catalogue lists no models")
-    return Catalogue(path=path, models=models, ids=ids, invalid_ids=invalid, later_ids=later, sources=sources, tiers=tiers)
+    return Catalogue(path=path, models=models, ids=ids, invalid_ids=invalid, later_ids=later, sources=sources, tiers=vocabulary.tiers,
+                     profile_prefixes=vocabulary.profile_prefixes, thinking_modes=vocabulary.thinking_modes)

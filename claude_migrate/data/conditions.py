@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from claude_migrate.data.catalogue import TEMPERATURE_WITH_TOP_P, THINKING_MODES, Model
+from claude_migrate.data.catalogue import TEMPERATURE_WITH_TOP_P, Catalogue, Model
 from claude_migrate.data.surfaces import LOGICAL_FIELDS
 from claude_migrate.data.yamlio import Fields, YamlMap
 
@@ -23,10 +23,10 @@ REQUEST_THINKING = ("enabled", "adaptive", "disabled")  # what a request's ``thi
 ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {**ORDERINGS, "==": operator.eq, "!=": operator.ne}
-# Model facts a rule may test: the values ``in`` may list (empty: any, such as the catalogue's own tiers), or None
-# for a number tested with ``below``.
+# Model facts a rule may test: the values ``in`` may list (empty: those of the catalogue, checked when the rules are
+# loaded with it: check_fact_values), or None for a number tested with ``below``.
 MODEL_FACTS: dict[str, tuple[str, ...] | None] = {
-    "tier": (), "thinking": THINKING_MODES, "temperature_with_top_p": TEMPERATURE_WITH_TOP_P,
+    "tier": (), "thinking": (), "temperature_with_top_p": TEMPERATURE_WITH_TOP_P,
     "max_output_tokens": None, "context_window": None}
 
 
@@ -138,6 +138,14 @@ def parse_model_test(fields: Fields, key: str, required: bool) -> ModelTest | No
         raise inner.error("below", f"{fact} is not a number: test it with in")
     among = inner.str_list("in", required=True, choices=values or None)
     return ModelTest(fact, among=tuple(among))
+
+
+def check_fact_values(test: ModelTest, catalogue: Catalogue, where: YamlMap) -> None:
+    """The values an ``in:`` test lists must be ones the catalogue uses (tiers and thinking modes come from it)."""
+    allowed = {"tier": catalogue.tiers, "thinking": catalogue.thinking_modes}.get(test.fact)
+    unknown = [value for value in test.among if allowed and value not in allowed]
+    if allowed and unknown:
+        raise where.error("in", f"'{unknown[0]}' is not one of: {', '.join(allowed)}")
 
 
 PARSERS: dict[str, Callable[[Fields, str, bool], Any]] = {

@@ -45,7 +45,7 @@ def load_rule_data(base: Path | None = None, extra_dirs: tuple[Path, ...] = ()) 
     return RuleData(
         catalogue=catalogue,
         targets=load_targets(folder / "targets.yaml", catalogue, overlays(extra_dirs, "targets.yaml")),
-        regions=load_region_prefixes(folder / "bedrock-regions.yaml"),
+        regions=load_region_prefixes(folder / "bedrock-regions.yaml", catalogue),
         matcher=IdMatcher(catalogue),
         surfaces=load_surfaces(folder / "surfaces.yaml"),
         tools=load_tool_types(folder / "tools.yaml", catalogue),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from claude_migrate.data.catalogue import PROFILE_PREFIXES, Catalogue, InvalidId, KnownId
+from claude_migrate.data.catalogue import Catalogue, InvalidId, KnownId
 
 _ARN = re.compile(
     r"arn:aws[\w-]*:bedrock:(?P<region>[\w*-]*):(?P<account>[\d*]*):"
@@ -52,7 +52,7 @@ class IdMatcher:
         self.catalogue = catalogue
         spellings = sorted({*catalogue.ids, *catalogue.invalid_ids}, key=len, reverse=True)
         alternation = "|".join(re.escape(text) for text in spellings)
-        prefixes = "|".join(re.escape(p) for p in sorted(PROFILE_PREFIXES, key=len, reverse=True))
+        prefixes = "|".join(re.escape(p) for p in sorted(catalogue.profile_prefixes, key=len, reverse=True))
         self.pattern = re.compile(
             rf"(?<![\w@.\-])(?:(?P<prefix>{prefixes})\.)?(?P<id>{alternation})(?![\w.@\-]|:\d)"
         )

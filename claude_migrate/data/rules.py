@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from claude_migrate.data.catalogue import parse_generation
-from claude_migrate.data.conditions import PARSERS
+from claude_migrate.data.conditions import PARSERS, ModelTest, check_fact_values
 from claude_migrate.data.errors import DataError
 from claude_migrate.data.findings import SEVERITIES
 from claude_migrate.data.targets import FIX_SAFETIES
@@ -160,7 +160,11 @@ def _rule(item: YamlMap, path: Path, kinds: Mapping[str, KindSchema], data: Rule
     if kind_name not in kinds:
         raise fields.error("kind", f"unknown rule kind '{kind_name}' (known: {', '.join(sorted(kinds))})")
     kind = kinds[kind_name]
-    params = kind.check_params(fields.mapping("params"), path, data)
+    params_map = fields.mapping("params")
+    params = kind.check_params(params_map, path, data)
+    for name, declared in kind.PARAMS.items():
+        if declared.type == "model_test" and isinstance(test := params.get(name), ModelTest) and params_map:
+            check_fact_values(test, data.catalogue, params_map[name])
     message = fields.str("message", required=True)
     _check_message(fields, message, kind.MESSAGE_FIELDS)
     triggers = tuple(fields.str_list("triggers", required=True))

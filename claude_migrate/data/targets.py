@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from collections.abc import Sequence
 from pathlib import Path
 
-from claude_migrate.data.catalogue import PROFILE_PREFIXES, Catalogue, Model, Platform
+from claude_migrate.data.catalogue import Catalogue, Model, Platform
 from claude_migrate.data.errors import UsageError
 from claude_migrate.data.yamlio import Fields, load_layered, load_yaml
 
@@ -122,7 +122,7 @@ class RegionPrefixes:
         return ()
 
 
-def load_region_prefixes(path: Path) -> RegionPrefixes:
+def load_region_prefixes(path: Path, catalogue: Catalogue) -> RegionPrefixes:
     raw = load_yaml(path)
     top = Fields(raw, "bedrock regions file", path=path, allowed={"schema", "sources", "regions"})
     if top.int("schema", required=True) != 1:
@@ -135,5 +135,5 @@ def load_region_prefixes(path: Path) -> RegionPrefixes:
             if key not in sources:
                 raise fields.error("sources", f"unknown source key '{key}' (define it under the top-level 'sources')")
         entries.append((fields.str("match", required=True),
-                        tuple(fields.str_list("prefixes", required=True, choices=PROFILE_PREFIXES))))
+                        tuple(fields.str_list("prefixes", required=True, choices=catalogue.profile_prefixes))))
     return RegionPrefixes(tuple(entries))

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from claude_migrate.analysis.options import RunOptions
     from claude_migrate.data.rules import RuleSpec
 
-PREFIX_PREFERENCE = ("us", "eu", "apac", "global", "jp", "au", "us-gov")
 
 
 def role_safety(role: Role, safety: str, subject: str, options: RunOptions, holder_lies: bool) -> tuple[str, str]:
@@ -231,7 +230,7 @@ class IdJudge:
         if origin:
             return Rewrite(new_id, weakest(base_safety, "unsafe"),
                            f"; {model.name} has no profile for {origin}: choose one of {offer.choices()}")
-        fallback = next((p for p in PREFIX_PREFERENCE if p in offer.profiles), None)
+        fallback = next((p for p in self.data.catalogue.profile_prefixes if p in offer.profiles), None)
         if fallback is None:
             return Rewrite(new_id, "manual", f"; {model.name} lists no cross-Region profile")
         return Rewrite(f"{fallback}.{new_id}", weakest(base_safety, "unsafe"),

@@ -141,13 +141,25 @@ def _caches(base: Path, rules_key: str, plan: RunPlan, discovered: Discovered, w
     return results, index
 
 
+def _setting_error(settings: Settings, name: str, message: str) -> UsageError:
+    """A bad value the rule data rejects, named where it was written: the file and line, or the command line."""
+    origin = settings.origins.get(name, "")
+    key = name.replace("_", "-")
+    return UsageError(f"{origin}: key '{key}': {message}" if origin and origin != COMMAND_LINE else f"--{key}: {message}")
+
+
 def _target(data: RuleData, settings: Settings) -> Target:
-    """The settings' target; an unknown one named in a file says where."""
+    """The settings' target (its profile prefix checked too); an unknown one named in a file says where."""
+    prefix = settings.bedrock_profile_prefix
+    if prefix is not None and prefix not in data.catalogue.profile_prefixes:
+        raise _setting_error(settings, "bedrock_profile_prefix",
+                             f"'{prefix}' is not one of: {', '.join(data.catalogue.profile_prefixes)}")
     try:
         return data.targets.get(settings.target)
     except UsageError as exc:
-        origin = settings.origins.get("target", "")
-        raise UsageError(f"{origin}: key 'target': {exc}" if origin and origin != COMMAND_LINE else str(exc)) from None
+        if settings.origins.get("target", COMMAND_LINE) == COMMAND_LINE:
+            raise
+        raise _setting_error(settings, "target", str(exc)) from None
 
 
 def _scopes(settings: Settings, files: list[tuple[str, str, str]]) -> list[tuple[Settings, list[tuple[str, str, str]]]]:

@@ -13,7 +13,6 @@ from typing import Any
 
 import pathspec
 
-from claude_migrate.data.catalogue import PROFILE_PREFIXES
 from claude_migrate.data.errors import DataError
 from claude_migrate.run.discovery import pattern_spec
 from claude_migrate.run.filetypes import FILE_TYPES
@@ -188,10 +187,6 @@ def load_settings(path: Path) -> Settings:
         if isinstance(days, bool) or not isinstance(days, int) or days < 0:
             raise DataError(path, line("fail-within"), "fail-within", "expected a whole number of days (0 or more)")
         values["fail_within"] = days
-    prefix = values.get("bedrock_profile_prefix")
-    if prefix is not None and prefix not in PROFILE_PREFIXES:
-        raise DataError(path, _key_line(text, "bedrock-profile-prefix"), "bedrock-profile-prefix",
-                        f"'{prefix}' is not one of: {', '.join(PROFILE_PREFIXES)}")
     origins = {k: f"{path}:{line(k.replace('_', '-'))}" for k in values}
     return Settings(config_path=path, origins=origins, overrides=_overrides(path, text, section.get("overrides", [])),
                     **values)
