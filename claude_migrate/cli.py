@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 import os
 import sys
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -16,8 +17,9 @@ from claude_migrate import __version__
 from claude_migrate.data.errors import UsageError
 
 if TYPE_CHECKING:
-    from claude_migrate.run.config import Settings
     from claude_migrate.data.rules import RuleSpec
+    from claude_migrate.run import api
+    from claude_migrate.run.config import Settings
 
 app = typer.Typer(
     name="claude-migrate",
@@ -85,13 +87,9 @@ def _as_of(value: str | None) -> datetime.date | None:
 
 
 def _settings(config: Path | None, start: Path) -> Settings:
-    """Settings from --config, else from the nearest pyproject.toml at or above ``start`` with our table."""
-    from claude_migrate.run.config import Settings, find_config, load_settings
+    from claude_migrate.run.config import settings_for
 
-    if config is not None and not os.path.isfile(config):  # os.path: False, not an error, for a name too long
-        raise UsageError(f"--config {config}: no such file")
-    config_path = config or find_config(start)
-    return load_settings(config_path) if config_path else Settings()
+    return settings_for(config, start)
 
 
 def _check_output(path: Path) -> None:
@@ -113,51 +111,42 @@ def _write_output(path: Path, text: str) -> None:
         _fail(f"--output-file {path}: cannot write: {exc.strerror or exc}")
 
 
-def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, select: list[str] | None,
-             ignore: list[str] | None, output_format: str, output_file: Path | None, config: Path | None,
-             as_of: str | None,
-             bedrock_region: str | None, bedrock_profile_prefix: str | None, statistics: bool,
-             exit_zero: bool, debug: bool, bedrock_live: bool = False, bedrock_snapshot: Path | None = None,
-             unsafe_fixes: bool = False, diff_base: str | None = None, exit_non_zero_on_fix: bool = False,
-             jobs: int | None = None, no_cache: bool = False, fail_within: int | None = None) -> None:
-    from claude_migrate.run import api
-    from claude_migrate.formats import report
-    from claude_migrate.formats import summary as runsummary
-    from claude_migrate.bedrock.live import bedrock_answer, boto3_client
-    from claude_migrate.run.discovery import common_directory
-    from claude_migrate.formats import get_format
-    from claude_migrate.run.gitdiff import changed_lines
+@dataclass(frozen=True)
+class Output:
+    """How ``check``/``fix`` show a run: the format, where it goes, and what makes the exit code 1."""
 
-    mode = api.Mode(mode_name)
-    chosen_paths = paths or [Path(".")]
-    date = _as_of(as_of)
+    format: str = "text"
+    file: Path | None = None
+    statistics: bool = False
+    exit_zero: bool = False
+    exit_non_zero_on_fix: bool = False
+
+
+def _execute(request: api.Request, output: Output) -> None:
+    """Run the request through the API, print what it gives, exit by the output's policy."""
+    from claude_migrate.bedrock.live import boto3_client
+    from claude_migrate.formats import get_format, report
+    from claude_migrate.formats import summary as runsummary
+    from claude_migrate.run import api
+
     try:
-        chosen_format = get_format(output_format)
-        if output_file is not None:
-            _check_output(output_file)
-        start = common_directory(chosen_paths)
-        if diff_base is not None and mode is api.Mode.ADD_IGNORE:
-            raise UsageError("--diff-base and --add-ignore cannot be combined")
-        changes = changed_lines(diff_base, start) if diff_base is not None else None
-        settings = _settings(config, start).override(target=target, select=_codes(select), ignore=_codes(ignore),
-                                     bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix,
-                                     fail_within=fail_within)
-        bedrock = bedrock_answer(live=bedrock_live, snapshot=bedrock_snapshot, region=settings.bedrock_region,
-                                 profile=None, factory=boto3_client, live_flag="--bedrock-live")
-        result = api.run(chosen_paths, settings, mode, unsafe_fixes=unsafe_fixes, changes=changes, as_of=date,
-                         debug=debug, bedrock=bedrock, jobs=jobs, use_cache=not no_cache, progress=True)
+        chosen_format = get_format(output.format)
+        if output.file is not None:
+            _check_output(output.file)
+        result = api.execute(request, boto3_client)
     except UsageError as exc:
         _fail(str(exc))
         return
-    if statistics:
+    mode = request.mode
+    if output.statistics:
         rendered = report.render_statistics(result, as_json=chosen_format.name == "json")
     else:
         rendered = chosen_format.render(result, mode)
-    summary_stream = sys.stderr if chosen_format.machine and output_file is None else sys.stdout
-    if output_file is None:
+    summary_stream = sys.stderr if chosen_format.machine and output.file is None else sys.stdout
+    if output.file is None:
         sys.stdout.write(rendered)
     else:
-        _write_output(output_file, rendered)
+        _write_output(output.file, rendered)
     for file in result.errors:
         typer.echo(f"{file.path}: error: {file.error}", err=True)
     for warning in result.warnings:
@@ -170,8 +159,22 @@ def _execute(mode_name: str, paths: list[Path] | None, *, target: str | None, se
         typer.echo(line, err=True)
     changed = any(f.changed for f in result.files)
     pending = bool(result.findings or result.target_errors) or (
-        changed and (mode is api.Mode.DIFF or exit_non_zero_on_fix))
-    raise typer.Exit(1 if (pending or result.errors) and not exit_zero else 0)
+        changed and (mode is api.Mode.DIFF or output.exit_non_zero_on_fix))
+    raise typer.Exit(1 if (pending or result.errors) and not output.exit_zero else 0)
+
+
+def _request(mode: str, paths: list[Path] | None, config: Path | None, as_of: str | None, **given: Any) -> api.Request:
+    """The request both commands build from their shared options; ``given`` holds the rest by Settings or
+    Request field name."""
+    from claude_migrate.run import api
+
+    setting_names = {"target", "select", "ignore", "bedrock_region", "bedrock_profile_prefix", "fail_within"}
+    overrides = {name: (_codes(value) if name in ("select", "ignore") else value)
+                 for name, value in given.items() if name in setting_names}
+    rest = {name: value for name, value in given.items() if name not in setting_names}
+    no_cache = rest.pop("no_cache", False)
+    return api.Request(tuple(paths or ()), api.Mode(mode), config=config, overrides=overrides, as_of=_as_of(as_of),
+                       use_cache=not no_cache, progress=True, **rest)
 
 
 @app.command()
@@ -187,11 +190,11 @@ def check(paths: Paths = None, target: Target = None, select: Select = None, ign
                                                            "on lines added or changed since this git revision.")] = None,
           ) -> None:
     """Report findings; exit 1 when any remain."""
-    _execute("add-ignore" if add_ignore else "check", paths, target=target, select=select, ignore=ignore,
-             output_format=output_format, output_file=output_file, config=config, as_of=as_of,
-             bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics,
-             exit_zero=exit_zero, debug=debug, bedrock_live=bedrock_live, bedrock_snapshot=bedrock_snapshot,
-             diff_base=diff_base, jobs=jobs, no_cache=no_cache, fail_within=fail_within)
+    _execute(_request("add-ignore" if add_ignore else "check", paths, config, as_of, target=target, select=select,
+                      ignore=ignore, bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix,
+                      fail_within=fail_within, debug=debug, bedrock_live=bedrock_live,
+                      bedrock_snapshot=bedrock_snapshot, diff_base=diff_base, jobs=jobs, no_cache=no_cache),
+             Output(output_format, output_file, statistics, exit_zero))
 
 
 @app.command()
@@ -207,11 +210,11 @@ def fix(paths: Paths = None, target: Target = None, select: Select = None, ignor
                                                            "changed, even if nothing remains (for pre-commit).")] = False,
         ) -> None:
     """Apply safe fixes (and unsafe ones with --unsafe-fixes); report what remains."""
-    _execute("diff" if diff else "fix", paths, target=target, select=select, ignore=ignore,
-             output_format=output_format, output_file=output_file, config=config, as_of=as_of, bedrock_region=bedrock_region,
-             bedrock_profile_prefix=bedrock_profile_prefix, statistics=statistics, exit_zero=exit_zero,
-             debug=debug, bedrock_live=bedrock_live, bedrock_snapshot=bedrock_snapshot, unsafe_fixes=unsafe_fixes,
-             exit_non_zero_on_fix=exit_non_zero_on_fix, jobs=jobs, no_cache=no_cache, fail_within=fail_within)
+    _execute(_request("diff" if diff else "fix", paths, config, as_of, target=target, select=select, ignore=ignore,
+                      bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix,
+                      fail_within=fail_within, debug=debug, bedrock_live=bedrock_live,
+                      bedrock_snapshot=bedrock_snapshot, unsafe_fixes=unsafe_fixes, jobs=jobs, no_cache=no_cache),
+             Output(output_format, output_file, statistics, exit_zero, exit_non_zero_on_fix))
 
 
 @app.command()

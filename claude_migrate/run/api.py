@@ -16,12 +16,13 @@ from claude_migrate.run import cache
 from claude_migrate.run import rulecache
 from claude_migrate.run.cache import ResultCache, StatIndex
 from claude_migrate.data.catalogue import Model, Platform
-from claude_migrate.run.config import COMMAND_LINE, Settings
+from claude_migrate.run.config import COMMAND_LINE, Settings, settings_for
+from claude_migrate.bedrock.live import ClientFactory, bedrock_answer
 from claude_migrate.data.rule_data import RuleData
 from claude_migrate.analysis.options import GroupDecision, RunOptions
 from claude_migrate.run.coupling import decide_groups
-from claude_migrate.run.gitdiff import ChangedLines
-from claude_migrate.run.discovery import Discovered, discover
+from claude_migrate.run.gitdiff import ChangedLines, changed_lines
+from claude_migrate.run.discovery import Discovered, common_directory, discover
 from claude_migrate.data.errors import UsageError
 from claude_migrate.data.findings import Finding
 from claude_migrate.run.processing import RunPlan
@@ -34,7 +35,8 @@ from claude_migrate.data.targets import Target
 if TYPE_CHECKING:
     from claude_migrate.bedrock.snapshot import BedrockSnapshot
 
-__all__ = ["FileResult", "Mode", "RunResult", "RunStats", "run", "select_rules", "target_errors", "target_warnings"]
+__all__ = ["FileResult", "Mode", "Request", "RunResult", "RunStats", "execute", "run", "select_rules", "target_errors",
+           "target_warnings"]
 
 
 @dataclass
@@ -252,3 +254,39 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
         results = [replace(result, findings=[f for f in result.findings if changes.touches(f)]) for result in results]
     stats.seconds = time.perf_counter() - started
     return RunResult(results, [chosen[code] for code in sorted(chosen)], warnings, stats, errors)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a user asks of ``check`` or ``fix``: the paths, the mode, what the command line sets over the
+    configuration, and where the lines to judge and AWS's answer come from."""
+
+    paths: tuple[Path, ...]
+    mode: Mode
+    config: Path | None = None
+    overrides: dict[str, object] = field(default_factory=dict)  # Settings field -> value given on the command line
+    as_of: datetime.date | None = None
+    unsafe_fixes: bool = False
+    diff_base: str | None = None  # judge only lines added or changed since this git revision
+    bedrock_live: bool = False
+    bedrock_snapshot: Path | None = None
+    jobs: int | None = None
+    use_cache: bool = True
+    debug: bool = False
+    progress: bool = False
+
+
+def execute(request: Request, aws: ClientFactory) -> RunResult:
+    """Resolve the settings, the git diff and AWS's answer a request names, and run it: what the user asked for,
+    ready to render. ``aws`` builds the Bedrock client (only used with ``bedrock_live``)."""
+    paths = list(request.paths) or [Path(".")]
+    start = common_directory(paths)
+    if request.diff_base is not None and request.mode is Mode.ADD_IGNORE:
+        raise UsageError("--diff-base and --add-ignore cannot be combined")
+    changes = changed_lines(request.diff_base, start) if request.diff_base is not None else None
+    settings = settings_for(request.config, start).override(**request.overrides)
+    bedrock = bedrock_answer(live=request.bedrock_live, snapshot=request.bedrock_snapshot,
+                             region=settings.bedrock_region, profile=None, factory=aws, live_flag="--bedrock-live")
+    return run(paths, settings, request.mode, unsafe_fixes=request.unsafe_fixes, changes=changes,
+               as_of=request.as_of, debug=request.debug, bedrock=bedrock, jobs=request.jobs,
+               use_cache=request.use_cache, progress=request.progress)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pathspec
 
-from claude_migrate.data.errors import DataError
+from claude_migrate.data.errors import DataError, UsageError
 from claude_migrate.run.discovery import pattern_spec
 from claude_migrate.run.filetypes import FILE_TYPES
 
@@ -204,3 +204,12 @@ def find_config(start: Path) -> Path | None:
             except OSError:
                 continue
     return None
+
+
+def settings_for(config: Path | None, start: Path) -> Settings:
+    """Settings from ``config`` (--config), else from the nearest pyproject.toml at or above ``start`` with our
+    table, else the defaults."""
+    if config is not None and not os.path.isfile(config):  # os.path: False, not an error, for a name too long
+        raise UsageError(f"--config {config}: no such file")
+    config_path = config or find_config(start)
+    return load_settings(config_path) if config_path else Settings()
