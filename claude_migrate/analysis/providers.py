@@ -31,13 +31,8 @@ from claude_migrate.analysis.values import Reached, Resolver
 if TYPE_CHECKING:
     from claude_migrate.analysis.context import FileContext
 
-REGION_KEYWORDS = frozenset({"region_name", "aws_region", "aws_region_name", "region"})
 # Arguments of wrappers that add the cross-Region profile prefix to the model ID themselves
-RUNTIME_PREFIX_KEYWORDS = frozenset({"cross_region", "use_cross_region", "cross_region_inference",
-                                     "inference_profile", "use_inference_profile"})
 ENVIRONMENT_GETTERS = frozenset({"os.environ.get", "os.getenv"})
-CLIENT_ROOTS = frozenset({"boto3", "botocore", "anthropic", "langchain_aws", "langchain_community",
-                          "langchain_anthropic", "litellm", "aiobotocore"})
 
 
 class Imports(Provider):
@@ -72,7 +67,7 @@ class ClientRegions(Provider):
     def _is_client_call(self, call: cst.Call) -> bool:
         name = self.ctx.provider(Imports).table.qualify(call.func)
         if name is not None:
-            return name.split(".")[0] in CLIENT_ROOTS
+            return name.split(".")[0] in self.ctx.data.surfaces.region_clients
         return isinstance(call.func, cst.Attribute) and call.func.attr.value == "client"
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -115,7 +110,7 @@ class ClientRegions(Provider):
         if (left := self._after.get(id(string))) is not None:
             return f"`{_code(left)} + ...`"
         return next((f"`{arg.keyword.value}={_code(arg.value)}`" for call in calls for arg in call.args
-                     if arg.keyword is not None and arg.keyword.value in RUNTIME_PREFIX_KEYWORDS
+                     if arg.keyword is not None and arg.keyword.value in self.ctx.data.surfaces.runtime_prefix_keywords
                      and not (isinstance(arg.value, cst.Name) and arg.value.value in ("False", "None"))), "")
 
     def region_of_call(self, call: cst.Call, depth: int = 0) -> ClientRegion | None:
@@ -124,7 +119,7 @@ class ClientRegions(Provider):
         scope = self._scopes.get(id(call))
         if depth > 5 or scope is None:
             return None
-        if any(arg.keyword is not None and arg.keyword.value in REGION_KEYWORDS for arg in call.args):
+        if any(arg.keyword is not None and arg.keyword.value in self.ctx.data.surfaces.region_keywords for arg in call.args):
             return self._keyword_region(call, scope)
         if isinstance(call.func, cst.Attribute):
             return self._region_of_receiver(call.func.value, scope, depth + 1)
@@ -145,7 +140,7 @@ class ClientRegions(Provider):
 
     def _keyword_region(self, call: cst.Call, scope: Scope) -> ClientRegion | None:
         """The Region a region keyword of ``call`` gives: a literal, through names, or an environment default."""
-        arg = next((arg for arg in call.args if arg.keyword is not None and arg.keyword.value in REGION_KEYWORDS),
+        arg = next((arg for arg in call.args if arg.keyword is not None and arg.keyword.value in self.ctx.data.surfaces.region_keywords),
                    None)
         if arg is None:
             return None

@@ -44,6 +44,9 @@ class Surface:
 class Surfaces:
     by_name: dict[str, Surface]
     sources: dict[str, str]
+    region_clients: frozenset[str] = frozenset()  # import roots whose calls build a client in an AWS Region
+    region_keywords: frozenset[str] = frozenset()  # the keyword that names that Region
+    runtime_prefix_keywords: frozenset[str] = frozenset()  # a wrapper's switch that adds the profile prefix itself
 
     @property
     def method_surfaces(self) -> list[Surface]:
@@ -66,7 +69,8 @@ def _dotted(text: str) -> KeyPath:
 
 def load_surfaces(path: Path) -> Surfaces:
     raw = load_yaml(path)
-    top = Fields(raw, "surfaces file", path=path, allowed={"schema", "sources", "surfaces"})
+    top = Fields(raw, "surfaces file", path=path, allowed={
+        "schema", "sources", "surfaces", "region_clients", "region_keywords", "runtime_prefix_keywords"})
     if top.int("schema", required=True) != 1:
         raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
     sources = {str(key): str(value) for key, value in top.mapping("sources", required=True).items()}
@@ -95,4 +99,6 @@ def load_surfaces(path: Path) -> Surfaces:
             fields=paths,
             sources=tuple(source_keys),
         )
-    return Surfaces(by_name, sources)
+    return Surfaces(by_name, sources, frozenset(top.str_list("region_clients", required=True)),
+                    frozenset(top.str_list("region_keywords", required=True)),
+                    frozenset(top.str_list("runtime_prefix_keywords", required=True)))
