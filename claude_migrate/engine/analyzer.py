@@ -17,7 +17,9 @@ from claude_migrate.data.rule_data import RuleData
 from claude_migrate.analysis.context import FileContext
 from claude_migrate.analysis.options import RunOptions
 from claude_migrate.analysis.edits import Substitute
-from claude_migrate.data.findings import MAX_FIX_PASSES, Edit, Finding, Fix, FixOutcome, Position, choose_fixes
+from claude_migrate.data.findings import (
+    MAX_FIX_PASSES, PYTHON_LINE_BREAKS, Edit, Finding, Fix, FixOutcome, Position, apply_edits, choose_fixes,
+)
 from claude_migrate.kinds import builtin_kinds
 from claude_migrate.kinds.base import Provider, RawFinding
 from claude_migrate.data.rules import RuleSpec
@@ -215,11 +217,18 @@ class Analyzer:
     def check(self, path: str, text: str) -> list[Finding]:
         return self.analyze(path, parse(text), text).findings
 
-    def fix(self, path: str, text: str, safeties: frozenset[str]) -> FixOutcome:
-        """Apply fixes of the allowed safeties until none applies; the result must still parse."""
+    def fix(self, path: str, text: str, safeties: frozenset[str], seed: list[Finding] | None = None) -> FixOutcome:
+        """Apply fixes of the allowed safeties until none applies; the result must still parse. ``seed``: the
+        findings a check of ``text`` gave, whose exact text edits make the first pass without analysing again."""
         original_parses = _python_parses(text)
         fixed: list[Finding] = []
         current = text
+        if seed is not None and (chosen := choose_fixes(seed, safeties)):
+            edits = [edit for index in chosen for edit in seed[index].fix.edits]  # type: ignore[union-attr]
+            current = apply_edits(text, edits, PYTHON_LINE_BREAKS)
+            if original_parses and not _python_parses(current):
+                raise SourceError("a fix produced code that does not parse; the file was left unchanged")
+            fixed.extend(seed[index] for index in chosen)
         for _ in range(MAX_FIX_PASSES):
             module = _parse_cst(current)
             analysis = self.analyze(path, module, current)

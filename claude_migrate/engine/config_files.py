@@ -175,12 +175,13 @@ class ConfigScanner:
                        rule.render(**verdict.message_values(note)), start, end, fix, role=role.name,
                        subject=verdict.hit.text)
 
-    def fix(self, path: str, text: str, safeties: frozenset[str]) -> FixOutcome:
-        """Apply fixes until none applies; refuse a result that no longer parses as the file's type."""
+    def fix(self, path: str, text: str, safeties: frozenset[str], seed: list[Finding] | None = None) -> FixOutcome:
+        """Apply fixes until none applies; refuse a result that no longer parses as the file's type. ``seed``:
+        the findings a check of ``text`` gave, used as the first pass's."""
         fixed: list[Finding] = []
         current = text
         for _ in range(MAX_FIX_PASSES):
-            findings = self.check(path, current)
+            findings = seed if seed is not None and current is text else self.check(path, current)
             chosen = choose_fixes(findings, safeties)
             if not chosen:
                 if current != text and _parses(self.file_type, text) and not _parses(self.file_type, current):

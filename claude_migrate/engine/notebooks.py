@@ -357,7 +357,8 @@ class NotebookChecker:
         except SourceError as exc:
             raise self._cell_error(path, program, exc) from None
 
-    def fix(self, path: str, text: str, safeties: frozenset[str]) -> FixOutcome:
+    def fix(self, path: str, text: str, safeties: frozenset[str], seed: list[Finding] | None = None) -> FixOutcome:
+        """Fix the cells as one program. A seed is not used: its positions are in cells, the program's are not."""
         program = self._program(text)
         if program is None:
             return FixOutcome(text, [], [])

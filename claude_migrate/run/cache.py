@@ -218,8 +218,17 @@ class ResultCache:
         self._made: set[Path] = set()
 
     def get(self, content: str) -> Outcome | None:
+        return self._get(self.results, self.key, content)
+
+    def checked(self, file_type: str, raw: bytes) -> Outcome | None:
+        """What checking these bytes found under the same settings: a fix starts from its edits instead of
+        analysing the text once more (the run's first pass has just checked every file)."""
+        return self._get(self.check_results, self.check_key, digest(file_type, raw))
+
+    @staticmethod
+    def _get(folder: Path, key: str, content: str) -> Outcome | None:
         try:
-            return decode_outcome(read_no_follow(self.results / f"{content}.json"), self.key)
+            return decode_outcome(read_no_follow(folder / f"{content}.json"), key)
         except Exception:  # noqa: BLE001 - a missing, corrupt or foreign entry is a miss, whatever is wrong
             return None
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 class Checker(Protocol):
     def check(self, path: str, text: str) -> list[Finding]: ...
 
-    def fix(self, path: str, text: str, safeties: frozenset[str]) -> FixOutcome: ...
+    def fix(self, path: str, text: str, safeties: frozenset[str], seed: list[Finding] | None = None) -> FixOutcome: ...
 
 
 _GAP = r"[\s\\]"  # white space or a backslash continuation
@@ -183,14 +183,15 @@ class FileProcessor:
         return bool(judges) and any(judge.may_report(spelling) for spelling in self.plan.data.matcher.spellings_in(text)
                                     for judge in judges)
 
-    def analyse(self, path: str, file_type: str, text: str) -> tuple[Outcome, bool]:
+    def analyse(self, path: str, file_type: str, text: str, seed: list[Finding] | None = None
+                ) -> tuple[Outcome, bool]:
         """The outcome for one text (parsed: ``may_report`` said so), and whether it may be cached
-        (internal errors may not)."""
+        (internal errors may not). ``seed``: what checking this text found, for a fix to start from."""
         checker = self.checker(file_type)
         try:
             if self.plan.mode is Mode.CHECK:
                 return Outcome(findings=checker.check(path, text)), True
-            fixed = checker.fix(path, text, self.plan.safeties)
+            fixed = checker.fix(path, text, self.plan.safeties, seed)
             return Outcome(fixed.remaining, fixed.fixed, fixed.text if fixed.text != text else None), True
         except (SourceError, FixedPointError) as exc:
             return Outcome(error=str(exc)), True
@@ -241,7 +242,10 @@ class FileProcessor:
         parsed = self.may_report(file_type, source.text)
         if self.plan.mode is Mode.ADD_IGNORE:
             return self._add_ignores(path, file_type, source) if parsed else FileResult(path), parsed
-        outcome, cacheable = self.analyse(path, file_type, source.text) if parsed else (Outcome(), True)
+        checked = self.cache.checked(file_type, raw) if parsed and self.cache and self.plan.mode is not Mode.CHECK \
+            else None
+        seed = checked.findings if checked is not None and checked.error is None else None
+        outcome, cacheable = self.analyse(path, file_type, source.text, seed) if parsed else (Outcome(), True)
         cache = self.cache if cacheable else None
         fixing = self.plan.mode is not Mode.CHECK
         if cache is not None:
