@@ -25,10 +25,6 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 CASES = fixture_cases()
-# Fixtures where ``fix`` still reaches findings in a later pass that ``check`` does not report: CM103 writes the
-# ID an invalid ID means, and CM101/CM104 then migrate it or add its profile prefix (InvalidIds.judge should write
-# the final ID in one verdict). Remove an entry once its counts agree.
-COUNTS_DISAGREE = {"model-ids/invalid_ids"}
 
 
 def assert_valid(name: str, text: str) -> None:
@@ -101,10 +97,7 @@ def test_fixture(case: FixtureCase, tmp_path: Path, request: pytest.FixtureReque
         shutil.copyfile(work, case.expected)
     fixed = re.search(r"Fixed (\d+) findings?", first.stdout)
     assert fixed is not None, first.stdout
-    if case.id not in COUNTS_DISAGREE:
-        assert int(fixed[1]) == fixable(found, case.args), "check and fix disagree on how many findings fix applies"
-    else:
-        assert int(fixed[1]) > fixable(found, case.args), "counts agree now: remove the case from COUNTS_DISAGREE"
+    assert int(fixed[1]) == fixable(found, case.args), "check and fix disagree on how many findings fix applies"
     assert work.read_bytes() == case.expected.read_bytes()
     assert_valid(case.work_name, case.expected.read_text(encoding="utf-8"))
 

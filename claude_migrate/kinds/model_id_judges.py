@@ -345,12 +345,13 @@ class InvalidIds(IdJudge):
             moved = f"; target {self.options.target.name} would write `{valid}`" if model is not invalid.means else ""
             advice = f"it means `{meant}`{moved}, but {self.refused(model, platform)}"
             return Verdict(hit, None, {**values, "advice": advice})
-        if hit.prefix or hit.arn_resource:
-            # keep the written profile prefix only where the meant model has it: "au.anthropic.claude-4-sonnet-..."
-            # must not become au.anthropic.claude-sonnet-4-..., a profile that does not exist
+        if platform is Platform.BEDROCK:
+            # the ID as it must be called, in one step (as the outdated-model rules write it): keep the written
+            # profile prefix only where the meant model has it ("au.anthropic.claude-4-sonnet-..." must not become
+            # a profile that does not exist), and add the one a profile-only model needs
             rewrite = self.bedrock_text(hit, model, valid, safety, region)
         else:
-            rewrite = Rewrite(valid, safety)  # adding a missing profile prefix is another rule's job
+            rewrite = Rewrite(valid, safety)
         return Verdict(hit, rewrite, {**values, "advice": f"use `{rewrite.text}`"})
 
 
