@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, invoke
-from test_rule_data import CONTEXTS, DATA, FORMS, analyzer, valid_ids, written
+from test_rule_data import CONTEXTS, DATA, FORMS, PROFILE_PREFIXES, analyzer, valid_ids, written
 
-from claude_migrate.data.catalogue import PROFILE_PREFIXES, Platform
+from claude_migrate.data.catalogue import Platform
 from claude_migrate.formats.models_table import render
 from claude_migrate.run.models import ModelsRequest, run_models
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from conftest import AS_OF, FIXTURES, REPO
 
-from claude_migrate.data.catalogue import PROFILE_PREFIXES, Model, Platform
+from claude_migrate.data.catalogue import Model, Platform
 from claude_migrate.analysis.options import RunOptions
 from claude_migrate.engine.analyzer import Analyzer
 from claude_migrate.data.loading import rules_dir
@@ -21,6 +21,7 @@ from claude_migrate.run.rulecache import load as load_rule_set
 
 FACTS = REPO.parent / "shared" / "reference" / "claude-4-facts.md"
 DATA = load_rule_set().data
+PROFILE_PREFIXES = DATA.catalogue.profile_prefixes
 CATALOGUE = DATA.catalogue
 MODELS = list(CATALOGUE.models.values())
 FOUNDATION_ARN = "arn:aws:bedrock:us-east-1::foundation-model/"
