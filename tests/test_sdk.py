@@ -66,3 +66,16 @@ def test_a_nearer_folder_wins_and_the_option_is_the_fallback(tmp_path: Path) -> 
 def test_ranges(requirement: str, wanted: str, allowed: bool, both_sides: bool) -> None:
     assert allows(requirement, wanted) is allowed
     assert straddles(requirement, wanted) is both_sides
+
+
+def test_sdk_version_option_is_the_fallback_and_a_stale_catalogue_warns_once(tmp_path: Path) -> None:
+    from conftest import invoke
+
+    (tmp_path / "app.py").write_text("import anthropic\n\nclient = anthropic.Anthropic()\n"
+                                     "client.messages.create(model='claude-sonnet-4-6', max_tokens=1, top_k=5,"
+                                     " messages=[])\n")
+    unknown = invoke("check", "--as-of", "2026-12-10", "--select", "CM501", ".", cwd=tmp_path)
+    assert "CM501" not in unknown.stdout and "warning" not in unknown.stderr
+    given = invoke("check", "--as-of", "2027-03-01", "--select", "CM501", "--sdk-version", "1.0.0", ".", cwd=tmp_path)
+    assert "CM501 `top_k`" in given.stdout and "anthropic==1.0.0 (--sdk-version)" in given.stdout
+    assert given.stderr.count("last checked on 2026-12-03") == 1 and "models --audit" in given.stderr

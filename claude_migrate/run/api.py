@@ -102,6 +102,19 @@ def target_errors(data: RuleData, options: RunOptions) -> list[str]:
             for model, states in _platform_states(options, failing)]
 
 
+STALE_AFTER_DAYS = 60  # issue 13: model facts older than this are worth re-checking before they are trusted
+
+
+def staleness_warning(data: RuleData, as_of: datetime.date) -> str | None:
+    """One warning when the run date is long past the day the catalogue was last checked: new models and
+    retirements since then are unknown to it."""
+    checked = data.catalogue.checked
+    if checked is None or (as_of - checked).days <= STALE_AFTER_DAYS:
+        return None
+    return (f"the model catalogue was last checked on {checked}, {(as_of - checked).days} days before "
+            f"{as_of}: run `claude-migrate models --audit` or upgrade claude-migrate")
+
+
 def target_warnings(data: RuleData, options: RunOptions) -> list[str]:
     """One line when target models are deprecated or Legacy on a platform on the run date (retired ones are
     errors), with the runway and the current targets to move to."""
@@ -207,7 +220,7 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
         select_rules(loaded.rules, scoped.select, scoped.ignore)
     scopes = _scopes(settings, discovered.files)
     stats = RunStats()
-    warnings: list[str] = []
+    warnings: list[str] = [stale] if (stale := staleness_warning(data, as_of or datetime.date.today())) else []
     errors: list[str] = []
     chosen: dict[str, RuleSpec] = {}
 
