@@ -58,6 +58,9 @@ Prefix = Annotated[Optional[str], typer.Option(help="Cross-Region profile prefix
 FailWithin = Annotated[Optional[int], typer.Option(
     "--fail-within", metavar="DAYS", min=0,
     help="Also report model IDs, and the target's models, whose retirement or earliest retirement is within DAYS.")]
+SdkVersion = Annotated[Optional[str], typer.Option(
+    "--sdk-version", metavar="SPEC",
+    help="The anthropic version (1.2.0) or range (>=0.40,<1) of code whose dependency files name none.")]
 Statistics = Annotated[bool, typer.Option("--statistics", help="Print counts per rule instead of findings.")]
 ExitZero = Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when findings remain.")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
@@ -168,7 +171,8 @@ def _request(mode: str, paths: list[Path] | None, config: Path | None, as_of: st
     Request field name."""
     from claude_migrate.run import api
 
-    setting_names = {"target", "select", "ignore", "bedrock_region", "bedrock_profile_prefix", "fail_within"}
+    setting_names = {"target", "select", "ignore", "bedrock_region", "bedrock_profile_prefix", "fail_within",
+                     "sdk_version"}
     overrides = {name: (_codes(value) if name in ("select", "ignore") else value)
                  for name, value in given.items() if name in setting_names}
     rest = {name: value for name, value in given.items() if name not in setting_names}
@@ -183,7 +187,7 @@ def check(paths: Paths = None, target: Target = None, select: Select = None, ign
           bedrock_region: Region = None, bedrock_profile_prefix: Prefix = None, statistics: Statistics = False,
           exit_zero: ExitZero = False, debug: Debug = False, bedrock_live: BedrockLive = False,
           bedrock_snapshot: BedrockSnapshot = None, jobs: Jobs = None, no_cache: NoCache = False,
-          fail_within: FailWithin = None,
+          fail_within: FailWithin = None, sdk_version: SdkVersion = None,
           add_ignore: Annotated[bool, typer.Option("--add-ignore", help="Write a `# claude-migrate: ignore[...]` "
                                                    "comment for every current finding.")] = False,
           diff_base: Annotated[Optional[str], typer.Option("--diff-base", metavar="REF", help="Report only findings "
@@ -192,7 +196,7 @@ def check(paths: Paths = None, target: Target = None, select: Select = None, ign
     """Report findings; exit 1 when any remain."""
     _execute(_request("add-ignore" if add_ignore else "check", paths, config, as_of, target=target, select=select,
                       ignore=ignore, bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix,
-                      fail_within=fail_within, debug=debug, bedrock_live=bedrock_live,
+                      fail_within=fail_within, sdk_version=sdk_version, debug=debug, bedrock_live=bedrock_live,
                       bedrock_snapshot=bedrock_snapshot, diff_base=diff_base, jobs=jobs, no_cache=no_cache),
              Output(output_format, output_file, statistics, exit_zero))
 
@@ -205,14 +209,14 @@ def fix(paths: Paths = None, target: Target = None, select: Select = None, ignor
         unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply unsafe fixes.")] = False,
         diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff and write nothing.")] = False,
         bedrock_live: BedrockLive = False, bedrock_snapshot: BedrockSnapshot = None, jobs: Jobs = None,
-        no_cache: NoCache = False, fail_within: FailWithin = None,
+        no_cache: NoCache = False, fail_within: FailWithin = None, sdk_version: SdkVersion = None,
         exit_non_zero_on_fix: Annotated[bool, typer.Option("--exit-non-zero-on-fix", help="Exit 1 when a file was "
                                                            "changed, even if nothing remains (for pre-commit).")] = False,
         ) -> None:
     """Apply safe fixes (and unsafe ones with --unsafe-fixes); report what remains."""
     _execute(_request("diff" if diff else "fix", paths, config, as_of, target=target, select=select, ignore=ignore,
                       bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix,
-                      fail_within=fail_within, debug=debug, bedrock_live=bedrock_live,
+                      fail_within=fail_within, sdk_version=sdk_version, debug=debug, bedrock_live=bedrock_live,
                       bedrock_snapshot=bedrock_snapshot, unsafe_fixes=unsafe_fixes, jobs=jobs, no_cache=no_cache),
              Output(output_format, output_file, statistics, exit_zero, exit_non_zero_on_fix))
 

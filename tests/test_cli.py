@@ -156,7 +156,7 @@ def test_bad_configuration_names_file_line_and_key(tmp_path: Path) -> None:
     assert result.stderr.strip() == (f"claude-migrate: error: {tmp_path / 'pyproject.toml'}:5: key 'targte': "
                                       "unknown key in [tool.claude-migrate] (known: target, select, ignore, exclude, "
                                       "bedrock-region, bedrock-profile-prefix, extra-rule-dirs, overrides, file-types, "
-                                      "fail-within)")
+                                      "fail-within, sdk-version)")
 
 
 @pytest.mark.parametrize(("args", "content", "code"), [

@@ -68,6 +68,7 @@ def test_config_command_prints_settings_with_origins(project: Path) -> None:
         "extra-rule-dirs = []  # default",
         'file-types = ["python", "notebook", "env", "yaml", "json", "toml", "ini"]  # default',
         "fail-within = (not set)  # default",
+        "sdk-version = (not set)  # default",
         "",
         f"[[tool.claude-migrate.overrides]]  # {config}:8",
         'paths = ["legacy/"]',

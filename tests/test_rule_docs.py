@@ -18,7 +18,8 @@ EXAMPLES = [(rule, index, example) for rule in load_rule_set().rules for index, 
 
 def _settings(rule: RuleSpec, example: Example) -> Settings:
     return Settings(target=example.target, bedrock_region=example.settings.get("bedrock_region"),
-                    bedrock_profile_prefix=example.settings.get("bedrock_profile_prefix"))
+                    bedrock_profile_prefix=example.settings.get("bedrock_profile_prefix"),
+                    sdk_version=example.settings.get("sdk_version"))
 
 
 @pytest.mark.parametrize(("rule", "index", "example"), EXAMPLES,

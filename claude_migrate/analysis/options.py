@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from claude_migrate.data.sdk_versions import SdkRequirement
 from claude_migrate.data.targets import Target
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ class RunOptions:
     bedrock: BedrockSnapshot | None = None  # Amazon Bedrock's answer for one Region (--bedrock-live/-snapshot)
     fail_within: int | None = None  # --fail-within DAYS: report IDs whose (earliest) retirement is this close
     groups: tuple[GroupDecision, ...] = ()  # what the run decided for IDs used in coupled places
+    sdk: SdkRequirement | None = None  # the anthropic versions the files may run on (run/dependencies.py); None: unknown
 
     def within_window(self, day: datetime.date) -> bool:
         """Whether ``day`` falls inside the --fail-within window (from the run date on)."""

@@ -94,6 +94,23 @@ class Request:
     args: MappingView
     resolver: Resolver
     runs_on: RunsOn | None  # None: the model is a static string naming no Claude model in the catalogue
+    scope: Scope | None = None  # where the call's names resolve
+
+    @property
+    def method(self) -> str:
+        """The attribute path called, as written: ``client.beta.messages.create`` gives ``beta.messages.create``
+        and everything before it (``self.client...`` keeps ``client``)."""
+        parts: list[str] = []
+        node: cst.BaseExpression = self.call.func
+        while isinstance(node, cst.Attribute):
+            parts.insert(0, node.attr.value)
+            node = node.value
+        return ".".join(parts)
+
+    def calls(self, methods: list[str]) -> bool:
+        """Whether the call is to one of ``methods`` (``messages.create`` also matches ``beta.messages.create``
+        unless listed with its ``beta.`` prefix only)."""
+        return any(f".{self.method}".endswith(f".{method}") for method in methods)
 
     def field(self, name: str) -> FieldHit | None | Unknown:
         """Where ``name`` is written; None when it certainly is not, UNKNOWN when it may be written out of sight."""
@@ -209,10 +226,21 @@ class Requests(Provider):
             for call, scope in self._calls:
                 surface = self._surface(call, scope)
                 if surface is not None:
-                    request = Request(call, surface, self.resolver.call_view(call, scope), self.resolver, None)
+                    request = Request(call, surface, self.resolver.call_view(call, scope), self.resolver, None, scope)
                     request.runs_on = self._runs_on(request)
                     self._requests.append(request)
         return self._requests
+
+    def client_of(self, request: Request) -> str | None:
+        """The qualified call that built the request's client (``anthropic.AnthropicBedrock``); None when the
+        code does not show it (a parameter, an attribute)."""
+        node: cst.BaseExpression = request.call.func
+        while isinstance(node, cst.Attribute) and request.scope is not None:
+            node = node.value
+            built = self.resolver.follow(Reached(node, request.scope))
+            if isinstance(built.node, cst.Call):
+                return self._chain(built)
+        return None
 
     def shared(self, via: Via) -> list[str]:
         """The names among ``via`` that other code reads too, so an edit through them changes more than one call."""

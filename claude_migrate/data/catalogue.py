@@ -161,6 +161,7 @@ class Catalogue:
     tiers: tuple[str, ...] = ()
     profile_prefixes: tuple[str, ...] = ()  # every cross-Region profile prefix, in the order a fix prefers them
     thinking_modes: tuple[str, ...] = ()
+    checked: datetime.date | None = None  # when the facts were last checked against their sources
 
     def source_urls(self, keys: tuple[str, ...]) -> list[str]:
         return [self.sources[key] for key in keys]
@@ -291,7 +292,8 @@ def _add_id(ids: dict[str, KnownId], block: YamlMap, key: str, known: KnownId) -
 def load_catalogue(path: Path, overlays: Sequence[Path] = ()) -> Catalogue:
     raw = load_layered(path, overlays)
     top = Fields(raw, "catalogue", path=path, allowed={"schema", "tiers", "profile_prefixes", "thinking_modes",
-                                                       "notice_days", "sources", "models", "invalid_ids", "later_ids"})
+                                                       "notice_days", "sources", "models", "invalid_ids", "later_ids",
+                                                       "checked"})
     if top.int("schema", required=True) != 1:
         raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
     sources_map = top.mapping("sources", required=True)
@@ -349,4 +351,5 @@ def load_catalogue(path: Path, overlays: Sequence[Path] = ()) -> Catalogue:
     if not models:
         raise DataError(path, None, "models", "the catalogue lists no models")
     return Catalogue(path=path, models=models, ids=ids, invalid_ids=invalid, later_ids=later, sources=sources, tiers=vocabulary.tiers,
-                     profile_prefixes=vocabulary.profile_prefixes, thinking_modes=vocabulary.thinking_modes)
+                     profile_prefixes=vocabulary.profile_prefixes, thinking_modes=vocabulary.thinking_modes,
+                     checked=top.date("checked"))

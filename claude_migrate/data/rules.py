@@ -134,8 +134,9 @@ def _examples(fields: Fields) -> tuple[Example, ...]:
     for index, item in enumerate(docs_fields.any("examples") or []):
         ex = Fields(item, f"docs example {index + 1}", allowed={"before", "after", "target", "unsafe_fixes",
                                                                "bedrock_region", "bedrock_profile_prefix",
-                                                               "needs_bedrock_answer", "as_of"})
-        settings = {key: ex.str(key) for key in ("bedrock_region", "bedrock_profile_prefix") if ex.str(key)}
+                                                               "needs_bedrock_answer", "as_of", "sdk_version"})
+        settings = {key: ex.str(key) for key in ("bedrock_region", "bedrock_profile_prefix", "sdk_version")
+                    if ex.str(key)}
         result.append(Example(
             before=ex.str("before", required=True),
             after=ex.str("after", required=True),

@@ -9,7 +9,7 @@ from pathlib import Path
 from claude_migrate.run.config import Settings
 
 # Every setting a user can write; the rest of Settings says where they came from.
-SHOWN = tuple(item.name for item in fields(Settings) if item.name not in ("config_path", "origins", "overrides"))
+SHOWN = tuple(item.name for item in fields(Settings) if item.name not in ("config_path", "origins", "overrides", "sdk"))
 
 
 def _value(value: object) -> str:

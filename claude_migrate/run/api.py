@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from claude_migrate import __version__
-from claude_migrate.run import cache
+from claude_migrate.run import cache, dependencies
 from claude_migrate.run import rulecache
 from claude_migrate.run.cache import ResultCache, StatIndex
 from claude_migrate.data.catalogue import Model, Platform
@@ -102,6 +102,19 @@ def target_errors(data: RuleData, options: RunOptions) -> list[str]:
             for model, states in _platform_states(options, failing)]
 
 
+STALE_AFTER_DAYS = 60  # issue 13: model facts older than this are worth re-checking before they are trusted
+
+
+def staleness_warning(data: RuleData, as_of: datetime.date) -> str | None:
+    """One warning when the run date is long past the day the catalogue was last checked: new models and
+    retirements since then are unknown to it."""
+    checked = data.catalogue.checked
+    if checked is None or (as_of - checked).days <= STALE_AFTER_DAYS:
+        return None
+    return (f"the model catalogue was last checked on {checked}, {(as_of - checked).days} days before "
+            f"{as_of}: run `claude-migrate models --audit` or upgrade claude-migrate")
+
+
 def target_warnings(data: RuleData, options: RunOptions) -> list[str]:
     """One line when target models are deprecated or Legacy on a platform on the run date (retired ones are
     errors), with the runway and the current targets to move to."""
@@ -135,7 +148,7 @@ def _caches(base: Path, rules_key: str, plan: RunPlan, discovered: Discovered, w
     options = plan.options
     settings = [__version__, sys.version_info[:2], rules_key, [rule.code for rule in plan.rules],
                 options.target.name, options.as_of, options.bedrock_region, options.bedrock_profile_prefix,
-                options.fail_within, options.groups]
+                options.fail_within, options.groups, options.sdk]
     action = "check" if plan.mode is Mode.CHECK else ["fix", sorted(plan.safeties)]
     results = ResultCache(folder, cache.fingerprint(*settings, action), cache.fingerprint(*settings, "check"))
     filters = cache.fingerprint(__version__, plan.code_filter, plan.config_filter)
@@ -169,8 +182,9 @@ def _scopes(settings: Settings, files: list[tuple[str, str, str]]) -> list[tuple
     groups: dict[tuple[object, ...], tuple[Settings, list[tuple[str, str, str]]]] = {}
     for file in files:
         scoped = settings.for_path(Path(file[0])) if settings.overrides else settings
-        key = (scoped.target, scoped.select, scoped.ignore)
-        groups.setdefault(key, (scoped, []))[1].append(file)
+        sdk = dependencies.for_file(Path(file[0]), scoped.sdk_version)
+        key = (scoped.target, scoped.select, scoped.ignore, sdk)
+        groups.setdefault(key, (replace(scoped, sdk=sdk), []))[1].append(file)
     return list(groups.values()) or [(settings, [])]
 
 
@@ -191,6 +205,7 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
     """
     started = time.perf_counter()
     loaded = rulecache.load(settings.extra_rule_dirs, use_cache)
+    dependencies.nearest.cache_clear()  # dependency files may change between runs of one process
     data = loaded.data
     region = settings.bedrock_region or (bedrock.region if bedrock else None)
     base = settings.config_path.parent if settings.config_path else Path.cwd()
@@ -205,7 +220,7 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
         select_rules(loaded.rules, scoped.select, scoped.ignore)
     scopes = _scopes(settings, discovered.files)
     stats = RunStats()
-    warnings: list[str] = []
+    warnings: list[str] = [stale] if (stale := staleness_warning(data, as_of or datetime.date.today())) else []
     errors: list[str] = []
     chosen: dict[str, RuleSpec] = {}
 
@@ -215,7 +230,8 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
             rules = select_rules(loaded.rules, scoped.select, scoped.ignore)
             options = RunOptions(target=_target(data, scoped), as_of=as_of or datetime.date.today(),
                                  bedrock_region=region, bedrock_profile_prefix=settings.bedrock_profile_prefix,
-                                 bedrock=bedrock, fail_within=settings.fail_within, groups=groups)
+                                 bedrock=bedrock, fail_within=settings.fail_within, groups=groups,
+                                 sdk=scoped.sdk)
             plan = RunPlan(data, tuple(rules), options, pass_mode, safeties, debug)
             result_cache, index = (_caches(base, loaded.key, plan, discovered, len(scopes) == 1 and only is None,
                                            warnings) if caching else (None, None))

@@ -14,6 +14,7 @@ from typing import Any
 import pathspec
 
 from claude_migrate.data.errors import DataError, UsageError
+from claude_migrate.data.sdk_versions import SdkRequirement, specifier_set
 from claude_migrate.run.discovery import pattern_spec
 from claude_migrate.run.filetypes import FILE_TYPES
 
@@ -25,7 +26,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 SECTION = "tool.claude-migrate"
 OVERRIDES = f"{SECTION}.overrides"
 KEYS = ("target", "select", "ignore", "exclude", "bedrock-region", "bedrock-profile-prefix", "extra-rule-dirs",
-        "overrides", "file-types", "fail-within")
+        "overrides", "file-types", "fail-within", "sdk-version")
 OVERRIDE_KEYS = ("paths", "target", "select", "ignore")
 COMMAND_LINE = "command line"
 
@@ -56,6 +57,8 @@ class Settings:
     extra_rule_dirs: tuple[Path, ...] = ()
     file_types: tuple[str, ...] = FILE_TYPES
     fail_within: int | None = None  # days: report IDs (and target models) that may retire this soon
+    sdk_version: str | None = None  # the anthropic version (or range) for code whose dependency files say none
+    sdk: SdkRequirement | None = None  # for one file: found by run/dependencies.py, else from sdk_version
     config_path: Path | None = None
     origins: dict[str, str] = field(default_factory=dict, compare=False)
     overrides: tuple[Override, ...] = field(default=(), compare=False)
@@ -167,7 +170,7 @@ def load_settings(path: Path) -> Settings:
             values[key] = _strings(path, line(key), key, section[key])
     if "exclude" in values:
         pattern_spec(values["exclude"], path, "exclude", lambda _: line("exclude"))
-    for key in ("target", "bedrock-region", "bedrock-profile-prefix"):
+    for key in ("target", "bedrock-region", "bedrock-profile-prefix", "sdk-version"):
         if key in section:
             values[key.replace("-", "_")] = _string(path, line(key), key, section[key])
     if "extra-rule-dirs" in section:
@@ -187,6 +190,8 @@ def load_settings(path: Path) -> Settings:
         if isinstance(days, bool) or not isinstance(days, int) or days < 0:
             raise DataError(path, line("fail-within"), "fail-within", "expected a whole number of days (0 or more)")
         values["fail_within"] = days
+    if "sdk_version" in values and specifier_set(values["sdk_version"]) is None:
+        raise DataError(path, line("sdk-version"), "sdk-version", "expected a version such as 1.2.0 or a range such as >=0.40,<1")
     origins = {k: f"{path}:{line(k.replace('_', '-'))}" for k in values}
     return Settings(config_path=path, origins=origins, overrides=_overrides(path, text, section.get("overrides", [])),
                     **values)

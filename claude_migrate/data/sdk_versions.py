@@ -1,0 +1,62 @@
+"""Version ranges of the ``anthropic`` package: whether the range a project allows reaches into the range where
+a call breaks. Free of libcst: the run layer reads dependency files with it, the rule kinds test ranges with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+# Releases the facts sheet inspected (claude-4-facts.md section 0, SDK-x.y.z): candidates besides the bounds that
+# the two ranges write themselves, so an overlap between ranges is found without enumerating PyPI.
+KNOWN_RELEASES = ("0.52.0", "0.75.0", "0.90.0", "0.125.0", "1.0.0", "1.17.0", "2.0.0", "2.12.0", "2.16.0")
+
+
+@dataclass(frozen=True)
+class SdkRequirement:
+    """What a project allows for a package: ``specifier`` ("" for any version) and where that is written."""
+
+    specifier: str
+    origin: str  # "requirements.txt:3", "uv.lock (pin)", "--sdk-version", ...
+
+    def describe(self, package: str = "anthropic") -> str:
+        return f"{package}{self.specifier or ' (any version)'} ({self.origin})"
+
+
+def specifier_set(text: str) -> SpecifierSet | None:
+    """The specifier set of ``text``; a bare version such as ``1.2.0`` means ``==1.2.0``; None when invalid."""
+    text = text.strip()
+    try:
+        return SpecifierSet(f"=={text}" if text and text[0].isdigit() else text)
+    except InvalidSpecifier:
+        return None
+
+
+def _candidates(*sets: SpecifierSet) -> list[Version]:
+    """Versions at and just past every bound, and the inspected releases: an overlap of two ranges holds one."""
+    found = {Version(text) for text in KNOWN_RELEASES}
+    for spec in (s for spec_set in sets for s in spec_set):
+        try:
+            bound = Version(spec.version.rstrip(".*"))
+        except InvalidVersion:
+            continue
+        release = bound.release + (0,) * (3 - len(bound.release))
+        found.add(bound)
+        for index in range(len(release)):
+            bumped = (*release[:index], release[index] + 1, *(0,) * (len(release) - index - 1))
+            found.add(Version(".".join(map(str, bumped))))
+    return sorted(found)
+
+
+def allows(requirement: str, wanted: str) -> bool:
+    """Whether some version that ``requirement`` allows lies in ``wanted`` (both specifier texts)."""
+    have, want = specifier_set(requirement), specifier_set(wanted)
+    if have is None or want is None:
+        return False
+    return any(version in have and version in want for version in _candidates(have, want))
+
+
+def straddles(requirement: str, break_at: str) -> bool:
+    """Whether ``requirement`` allows versions on both sides of the break ``break_at`` (e.g. ``>=1.0``)."""
+    return allows(requirement, break_at) and allows(requirement, f"<{break_at.lstrip('>=')}")

@@ -1,0 +1,81 @@
+"""The anthropic version of the checked code, read from its dependency files, and the SDK rules built on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claude_migrate.data.sdk_versions import allows, straddles
+from claude_migrate.run import dependencies
+
+FORMATS = {
+    "requirements": ({"requirements.txt": "-r requirements/base.txt\n",
+                      "requirements/base.txt": "boto3\nanthropic[bedrock]>=0.40,<1  # pinned below 1\n"},
+                     "<1,>=0.40", "requirements/base.txt:2"),
+    "pep621": ({"pyproject.toml": '[project]\nname = "x"\ndependencies = [\n  "boto3",\n  "anthropic>=1.2",\n]\n'},
+               ">=1.2", "pyproject.toml:5"),
+    "poetry": ({"pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.11"\nanthropic = "^0.75"\n'},
+               ">=0.75,<0.76", "pyproject.toml:3"),
+    "setup-cfg": ({"setup.cfg": "[options]\ninstall_requires =\n    langchain-anthropic\n    anthropic==2.16.0\n"},
+                  "==2.16.0", "setup.cfg:4"),
+    "pipfile": ({"Pipfile": '[packages]\nanthropic = {version = ">=2", extras = ["bedrock"]}\n'}, ">=2", "Pipfile:2"),
+    "uv-lock": ({"pyproject.toml": '[project]\nname = "x"\ndependencies = ["anthropic>=0.40"]\n',
+                 "uv.lock": '[[package]]\nname = "anthropic"\nversion = "1.17.0"\n'}, "==1.17.0", "uv.lock (pin)"),
+    "poetry-lock": ({"poetry.lock": '[[package]]\nname = "anthropic"\nversion = "0.125.0"\n'}, "==0.125.0",
+                    "poetry.lock (pin)"),
+    "pipfile-lock": ({"Pipfile.lock": '{"default": {"anthropic": {"version": "==2.0.0"}}}'}, "==2.0.0",
+                     "Pipfile.lock (pin)"),
+}
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_the_nearest_dependency_file_gives_the_version(name: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    files, specifier, origin = FORMATS[name]
+    write(tmp_path, {**files, "src/app/main.py": ""})
+    monkeypatch.chdir(tmp_path)
+    dependencies.nearest.cache_clear()
+    found = dependencies.for_file(tmp_path / "src/app/main.py")
+    assert found is not None and (found.specifier, found.origin) == (specifier, origin)
+
+
+def test_a_nearer_folder_wins_and_the_option_is_the_fallback(tmp_path: Path) -> None:
+    write(tmp_path, {"requirements.txt": "anthropic==0.75.0\n", "svc/requirements-dev.txt": "anthropic>=2\n",
+                     "svc/a.py": "", "lib/b.py": ""})
+    dependencies.nearest.cache_clear()
+    assert dependencies.for_file(tmp_path / "svc/a.py").specifier == ">=2"  # type: ignore[union-attr]
+    assert dependencies.for_file(tmp_path / "lib/b.py").specifier == "==0.75.0"  # type: ignore[union-attr]
+    (tmp_path / "requirements.txt").write_text("boto3\n")
+    dependencies.nearest.cache_clear()
+    fallback = dependencies.for_file(tmp_path / "lib/b.py", "1.0.0")
+    assert fallback is not None and (fallback.specifier, fallback.origin) == ("==1.0.0", "--sdk-version")
+
+
+@pytest.mark.parametrize(("requirement", "wanted", "allowed", "both_sides"), [
+    (">=0.40", ">=1.0", True, True), ("<1", ">=1.0", False, False), ("~=0.40", ">=1.0", False, False),
+    ("==1.0.0", ">=1.0", True, False), (">1.0", ">=1.0", True, False), (">=0.40,<2", ">=2.0", False, False),
+    ("", ">=2.0", True, True), ("==0.125.0", ">=1.0", False, False),
+])
+def test_ranges(requirement: str, wanted: str, allowed: bool, both_sides: bool) -> None:
+    assert allows(requirement, wanted) is allowed
+    assert straddles(requirement, wanted) is both_sides
+
+
+def test_sdk_version_option_is_the_fallback_and_a_stale_catalogue_warns_once(tmp_path: Path) -> None:
+    from conftest import invoke
+
+    (tmp_path / "app.py").write_text("import anthropic\n\nclient = anthropic.Anthropic()\n"
+                                     "client.messages.create(model='claude-sonnet-4-6', max_tokens=1, top_k=5,"
+                                     " messages=[])\n")
+    unknown = invoke("check", "--as-of", "2026-12-10", "--select", "CM501", ".", cwd=tmp_path)
+    assert "CM501" not in unknown.stdout and "warning" not in unknown.stderr
+    given = invoke("check", "--as-of", "2027-03-01", "--select", "CM501", "--sdk-version", "1.0.0", ".", cwd=tmp_path)
+    assert "CM501 `top_k`" in given.stdout and "anthropic==1.0.0 (--sdk-version)" in given.stdout
+    assert given.stderr.count("last checked on 2026-12-03") == 1 and "models --audit" in given.stderr
