@@ -16,7 +16,6 @@ from claude_migrate.engine import native_parse
 from claude_migrate.data.rule_data import RuleData
 from claude_migrate.analysis.context import FileContext
 from claude_migrate.analysis.options import RunOptions
-from claude_migrate.analysis.edits import Substitute
 from claude_migrate.data.findings import (
     MAX_FIX_PASSES, PYTHON_LINE_BREAKS, Edit, Finding, Fix, FixOutcome, Position, apply_edits, choose_fixes,
 )
@@ -218,31 +217,25 @@ class Analyzer:
         return self.analyze(path, parse(text), text).findings
 
     def fix(self, path: str, text: str, safeties: frozenset[str], seed: list[Finding] | None = None) -> FixOutcome:
-        """Apply fixes of the allowed safeties until none applies; the result must still parse. ``seed``: the
-        findings a check of ``text`` gave, whose exact text edits make the first pass without analysing again."""
+        """Apply fixes of the allowed safeties until none applies; the result must still parse. Each pass applies
+        the findings' exact text edits, the ones every output format reports, so what ``fix`` writes is what a
+        reader of ``--output-format json`` would get. ``seed``: the findings a check of ``text`` gave, for the
+        first pass, so a file the run has just checked is not analysed again."""
         original_parses = _python_parses(text)
         fixed: list[Finding] = []
-        current = text
-        if seed is not None and (chosen := choose_fixes(seed, safeties)):
-            edits = [edit for index in chosen for edit in seed[index].fix.edits]  # type: ignore[union-attr]
-            current = apply_edits(text, edits, PYTHON_LINE_BREAKS)
-            if original_parses and not _python_parses(current):
-                raise SourceError("a fix produced code that does not parse; the file was left unchanged")
-            fixed.extend(seed[index] for index in chosen)
+        current, findings = text, seed
         for _ in range(MAX_FIX_PASSES):
-            module = _parse_cst(current)
-            analysis = self.analyze(path, module, current)
-            chosen = choose_fixes(analysis.findings, safeties)
+            if findings is None:
+                findings = self.analyze(path, _parse_cst(current), current).findings
+            chosen = choose_fixes(findings, safeties)
             if not chosen:
-                return FixOutcome(current, analysis.findings, fixed)
-            if not fixed and module.code != current:  # libcst drops a lone CR that ends a file, for one
-                raise SourceError("libcst would not write this file back byte for byte; it was not changed")
-            mapping = {id(old): new for index in chosen for old, new in analysis.raw[index].replacements}
-            updated = module.visit(Substitute(mapping)).code
+                return FixOutcome(current, findings, fixed)
+            edits = [edit for index in chosen for edit in findings[index].fix.edits]  # type: ignore[union-attr]
+            updated = apply_edits(current, edits, PYTHON_LINE_BREAKS)
             if original_parses and not _python_parses(updated):
                 raise SourceError("a fix produced code that does not parse; the file was left unchanged")
-            fixed.extend(analysis.findings[index] for index in chosen)
-            current = updated
+            fixed.extend(findings[index] for index in chosen)
+            current, findings = updated, None
         raise FixedPointError(f"fixes did not settle after {MAX_FIX_PASSES} passes; the file was left unchanged")
 
 

@@ -244,7 +244,7 @@ class FileProcessor:
             return self._add_ignores(path, file_type, source) if parsed else FileResult(path), parsed
         checked = self.cache.checked(file_type, raw) if parsed and self.cache and self.plan.mode is not Mode.CHECK \
             else None
-        seed = checked.findings if checked is not None and checked.error is None else None
+        seed = checked.at(path).findings if checked is not None and checked.error is None else None
         outcome, cacheable = self.analyse(path, file_type, source.text, seed) if parsed else (Outcome(), True)
         cache = self.cache if cacheable else None
         fixing = self.plan.mode is not Mode.CHECK
