@@ -98,19 +98,24 @@ def parse_range(fields: Fields, key: str, required: bool) -> tuple[Number, Numbe
     value = fields.sequence(key, required=required)
     if value is None:
         return None
-    if not (len(value) == 2 and len(value) == 2 and all(is_number(n) for n in value)):
+    if not (len(value) == 2 and all(is_number(n) for n in value)):
         raise fields.error(key, "expected [low, high], two numbers")
     if value[0] > value[1]:
         raise fields.error(key, f"the low end {value[0]} is above the high end {value[1]}")
     return value[0], value[1]
 
 
+def _inner(fields: Fields, key: str, required: bool, allowed: set[str]) -> tuple[YamlMap, Fields] | None:
+    """The mapping under ``key`` and typed access to it, or None when it is absent and may be."""
+    mapping = fields.mapping(key, required=required)
+    return None if mapping is None else (mapping, Fields(mapping, key, allowed=allowed))
+
+
 def parse_compare(fields: Fields, key: str, required: bool) -> Compare | None:
     """``{op: "<", than: 1024}`` or ``{op: ">=", than_field: max_tokens}``."""
-    mapping = fields.mapping(key, required=required)
-    if mapping is None:
+    if (found := _inner(fields, key, required, {"op", "than", "than_field"})) is None:
         return None
-    inner = Fields(mapping, key, allowed={"op", "than", "than_field"})
+    mapping, inner = found
     op = inner.str("op", required=True, choices=tuple(COMPARISONS))
     than_field = parse_field(inner, "than_field", False)
     than = mapping.get("than")
@@ -124,10 +129,9 @@ def parse_compare(fields: Fields, key: str, required: bool) -> Compare | None:
 
 def parse_model_test(fields: Fields, key: str, required: bool) -> ModelTest | None:
     """``{fact: thinking, in: [enabled-deprecated]}`` or ``{fact: max_output_tokens, below: max_tokens}``."""
-    mapping = fields.mapping(key, required=required)
-    if mapping is None:
+    if (found := _inner(fields, key, required, {"fact", "in", "below"})) is None:
         return None
-    inner = Fields(mapping, key, allowed={"fact", "in", "below"})
+    mapping, inner = found
     fact = inner.str("fact", required=True, choices=tuple(MODEL_FACTS))
     values = MODEL_FACTS[fact]
     if values is None:
