@@ -171,3 +171,24 @@ def test_workers_die_with_the_main_process_and_write_nothing_after(tmp_path: Pat
     at_kill = snapshot(tree)
     time.sleep(1)
     assert snapshot(tree) == at_kill, "a file was written after the kill"
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc to see a zombie")
+def test_a_zombie_writer_counts_as_dead_so_its_temp_file_is_a_leftover() -> None:
+    """A killed run's worker waits as a zombie where nothing reaps it (PID 1 of a container): its temp file must
+    still be removed by the next write, or the tree keeps it forever."""
+    from claude_migrate.engine.source import _running
+
+    child = os.fork()
+    if child == 0:
+        os._exit(0)
+    try:
+        for _ in range(100):  # until the child has exited and is a zombie
+            with open(f"/proc/{child}/stat", "rb") as stat:
+                if stat.read().rsplit(b")", 1)[-1].split()[0] == b"Z":
+                    break
+            time.sleep(0.01)
+        assert not _running(child)
+        assert _running(os.getpid())
+    finally:
+        os.waitpid(child, 0)

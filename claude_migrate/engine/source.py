@@ -310,8 +310,9 @@ def _remove_leftovers(target: Path) -> None:
 
 
 def _running(pid: int) -> bool:
-    """Whether process ``pid`` exists (another user's counts: it may be a run over the same tree). Windows has no
-    signal 0 (os.kill would end the process), so there every PID counts as running."""
+    """Whether process ``pid`` is alive (another user's counts: it may be a run over the same tree). Windows has no
+    signal 0 (os.kill would end the process), so there every PID counts as running. A zombie is dead: the worker
+    of a killed run waits as one where nothing reaps it (PID 1 of a container), and its temp file is a leftover."""
     if os.name == "nt":
         return True
     try:
@@ -320,4 +321,8 @@ def _running(pid: int) -> bool:
         return False
     except (OSError, OverflowError):
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[-1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
