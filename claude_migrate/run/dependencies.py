@@ -13,9 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-
 from claude_migrate.data.sdk_versions import SdkRequirement
 
 if sys.version_info >= (3, 11):
@@ -42,8 +39,16 @@ def _line_of(text: str, package: str) -> int:
     return 1
 
 
+def canonicalize_name(name: str) -> str:
+    """A distribution name as PEP 503 compares them (``Anthropic_SDK`` is ``anthropic-sdk``). Not packaging's own:
+    importing packaging.utils pulls in its wheel-tag machinery on every run's start-up."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def _pep508(text: str, package: str) -> str | None:
     """The specifier of a PEP 508 requirement line when it names ``package``; None otherwise."""
+    from packaging.requirements import InvalidRequirement, Requirement  # only when a dependency file names one
+
     try:
         requirement = Requirement(text.strip())
     except InvalidRequirement:
