@@ -17,7 +17,6 @@ COMPARISON = "comparison"
 CATALOGUE = "catalogue"
 TEST = "test expectation"
 UNKNOWN = "unknown"
-ROLES = (REQUEST, CONFIGURATION, COMPARISON, CATALOGUE, TEST, UNKNOWN)
 # When several things hold for one literal, the most cautious role wins: a list that is also assigned to a name
 # is still a catalogue, a compared literal in an assignment is still compared.
 PRECEDENCE = (CATALOGUE, TEST, COMPARISON, REQUEST, CONFIGURATION, UNKNOWN)

@@ -19,7 +19,7 @@ from claude_migrate.data.findings import (
     MAX_FIX_PASSES, Edit, Finding, Fix, FixOutcome, Position, apply_edits, choose_fixes, weakest,
 )
 from claude_migrate.analysis.roles import (
-    CATALOGUE, CONFIGURATION, UNKNOWN, Role, in_test, lying_name, names_a_model,
+    CATALOGUE, CONFIGURATION, UNKNOWN, Role, in_test, names_a_model,
 )
 from claude_migrate.data.model_ids import IdHit
 from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge, SiteRegion, Verdict, role_safety, site_region
@@ -124,12 +124,6 @@ def _roles(hits: list[tuple[int, str, IdHit]]) -> list[Role]:
     return roles
 
 
-def _lies(data: RuleData, holder: str, hit: IdHit, new_text: str) -> bool:
-    old = hit.known.model if hit.known else (hit.invalid.means if hit.invalid else None)
-    new = next((found.known.model for found in data.matcher.find(new_text) if found.known), None)
-    return old is not None and new is not None and lying_name(holder, old.generation, new.generation)
-
-
 class ConfigScanner:
     """The model-ID rules over the lines of config files of one type; one instance serves a whole run."""
 
@@ -162,8 +156,8 @@ class ConfigScanner:
         rewrite = verdict.fix
         safety, note = "manual", ""
         if rewrite is not None and role.rewritable and writable:
-            lies = role.holder is not None and _lies(self.data, role.holder, verdict.hit, rewrite.text)
-            safety, note = role_safety(role, weakest(rule.fix, rewrite.safety), verdict.hit.text, self.options, lies)
+            safety, note = role_safety(role, weakest(rule.fix, rewrite.safety), verdict.hit, rewrite.text, self.data,
+                                       self.options)
         elif not role.rewritable:
             note = f"; {role.why}, a catalogue of models: reported, not rewritten"
         elif rewrite is not None:

@@ -14,9 +14,6 @@ import libcst as cst
 from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge, RegionSource, Verdict, role_safety, site_region
 from claude_migrate.kinds.base import Param, RuleKind, register, weakest
 from claude_migrate.analysis.providers import ClientRegions, IdSite, IdSites, Imports
-from claude_migrate.analysis.roles import lying_name
-from claude_migrate.data.catalogue import Model
-from claude_migrate.data.model_ids import IdHit
 
 if TYPE_CHECKING:
     from claude_migrate.analysis.context import FileContext
@@ -52,17 +49,11 @@ class ModelIdKind(RuleKind):
             start = site.hit.start if rewrite.start is None else rewrite.start
             new = site.segment.replaced(start, site.hit.end, rewrite.text)
             replacements = ((site.segment.node, new),)
-            lies = bool(role.holder) and self._lies(role.holder or "", site, rewrite.text)
-            safety, note = role_safety(role, rewrite.safety, site.hit.text, self.ctx.options, lies)
+            safety, note = role_safety(role, rewrite.safety, site.hit, rewrite.text, self.ctx.data, self.ctx.options)
         elif not role.rewritable:
             note = f"; {role.why}, a catalogue of models: reported, not rewritten"
         self.report(site.string, safety=safety, replacements=replacements, severity=verdict.severity, role=role.name,
                     subject=site.hit.text, **verdict.message_values(note))
-
-    def _lies(self, holder: str, site: IdSite, new_text: str) -> bool:
-        old = _model_of(site.hit)
-        new = next((model for hit in self.ctx.data.matcher.find(new_text) if (model := _model_of(hit))), None)
-        return old is not None and new is not None and lying_name(holder, old.generation, new.generation)
 
     def region_source(self, site: IdSite) -> RegionSource:
         """Where the site's calls run: its own client's Region, the file's one Region, or the settings."""
@@ -109,7 +100,3 @@ class ModelLifecycle(ModelIdKind):
 
     MESSAGE_FIELDS = frozenset({"id", "model", "state", "window", "advice", "note"})
 
-
-def _model_of(hit: IdHit) -> Model | None:
-    """The model an ID names (an invalid ID: the model it means)."""
-    return hit.known.model if hit.known is not None else (hit.invalid.means if hit.invalid is not None else None)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
-from claude_migrate.analysis.roles import CONFIGURATION, COUPLED, REQUEST, Role, names_a_model
+from claude_migrate.analysis.roles import CONFIGURATION, COUPLED, REQUEST, Role, lying_name, names_a_model
 from claude_migrate.data.catalogue import KnownId, Model, Platform
 from claude_migrate.data.findings import weakest
 from claude_migrate.data.model_ids import IdHit
@@ -25,14 +25,25 @@ if TYPE_CHECKING:
 
 
 
-def role_safety(role: Role, safety: str, subject: str, options: RunOptions, holder_lies: bool) -> tuple[str, str]:
-    """The safety a rewrite of ``safety`` keeps at a site of ``role``, and what the message adds about it.
+def _model_of(hit: IdHit) -> Model | None:
+    """The model an ID names (an invalid ID: the model it means)."""
+    return hit.known.model if hit.known is not None else (hit.invalid.means if hit.invalid is not None else None)
+
+
+def role_safety(role: Role, safety: str, hit: IdHit, new_text: str, data: RuleData, options: RunOptions
+                ) -> tuple[str, str]:
+    """The safety a rewrite of ``hit`` to ``new_text`` (of ``safety``) keeps at a site of ``role``, and what the
+    message adds about it.
 
     A request's model or a single setting keeps its safety unless its name says the old model; any other use is
     unsafe alone, and safe only when the run found that every use of the same ID moves together (its group);
     a group that cannot move whole makes even a request's rewrite unsafe, so nothing splits.
     """
-    note = ""
+    subject, note = hit.text, ""
+    old = _model_of(hit)
+    new = next((model for found in data.matcher.find(new_text) if (model := _model_of(found))), None)
+    holder_lies = (role.holder is not None and old is not None and new is not None
+                   and lying_name(role.holder, old.generation, new.generation))
     if not role.safe:
         safety, note = weakest(safety, "unsafe"), (f"; {role.why}, so it may only move together with the code that "
                                                    f"produces or tests the same value")
