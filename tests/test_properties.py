@@ -20,6 +20,8 @@ from claude_migrate.data.findings import MAX_FIX_PASSES, PYTHON_LINE_BREAKS, Fin
 from claude_migrate.run.rulecache import load as load_rule_set
 from claude_migrate.run.processing import FileProcessor, RunPlan
 from claude_migrate.run.results import Mode
+from claude_migrate.analysis.edits import Substitute
+from claude_migrate.engine.analyzer import parse as parse_module
 from claude_migrate.engine.source import physical_lines
 
 SEEDS = sorted({case.source.read_text(encoding="utf-8") for case in fixture_cases() if case.source.suffix == ".py"}
@@ -68,6 +70,15 @@ def only_inside(before: str, after: str, allowed: list[tuple[int, int]]) -> bool
     return re.fullmatch("(.*?)".join(pieces), after, re.DOTALL) is not None
 
 
+def substituted(path: str, text: str) -> str:
+    """What the rules' node replacements make of ``text`` in one pass, rewritten by libcst: the reported text
+    edits (which ``fix`` writes) must say exactly this."""
+    module = parse_module(text)
+    analysis = CHECKER.analyzer.analyze(path, module, text)
+    chosen = choose_fixes(analysis.findings, ALL_FIXES)
+    return module.visit(Substitute({id(old): new for i in chosen for old, new in analysis.raw[i].replacements})).code
+
+
 def reported_passes(path: Path, source: str) -> str:
     """What the edits ``check`` reports (the ones JSON and SARIF carry) make of ``source``, applied pass by pass as
     ``fix`` does: each pass must change nothing outside the spans of the findings it applies."""
@@ -80,6 +91,7 @@ def reported_passes(path: Path, source: str) -> str:
         if not applied:
             return current
         edited = apply_edits(current, [edit for f in applied for edit in f.fix.edits], PYTHON_LINE_BREAKS)
+        assert edited == substituted(str(path), current), "the text edits say something else than the node rewrites"
         assert parses(edited)
         assert only_inside(current, edited, spans(current, applied)), "a change outside the findings' spans"
         current = edited
