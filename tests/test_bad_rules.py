@@ -15,6 +15,7 @@ from claude_migrate.data.catalogue import load_catalogue
 from claude_migrate.data.errors import DataError
 from claude_migrate.data.loading import rules_dir
 from claude_migrate.data.targets import load_region_prefixes, load_targets
+from claude_migrate.data.tool_types import load_tool_types
 
 GOOD_RULE = '''schema: 1
 rules:
@@ -170,8 +171,12 @@ def _regions(folder: Path) -> object:
     return load_region_prefixes(folder / "bedrock-regions.yaml", load_catalogue(folder / "models.yaml"))
 
 
+def _tools(folder: Path) -> object:
+    return load_tool_types(folder / "tools.yaml", load_catalogue(folder / "models.yaml"))
+
+
 LOADERS: dict[str, Callable[[Path], object]] = {
-    "models.yaml": _catalogue, "targets.yaml": _targets, "bedrock-regions.yaml": _regions}
+    "models.yaml": _catalogue, "targets.yaml": _targets, "bedrock-regions.yaml": _regions, "tools.yaml": _tools}
 OPUS_4_6_SOURCES = "sources: [ant-overview, ant-bedrock-legacy, ant-release-notes, ant-thinking-errors"
 BAD_CATALOGUE = {
     "unknown source key": ("models.yaml", Bad(OPUS_4_6_SOURCES, OPUS_4_6_SOURCES.replace("overview", "overveiw"),
@@ -197,6 +202,11 @@ BAD_CATALOGUE = {
                                                    "default", "unknown target 'claude-4-9'")),
     "unknown region prefix": ("bedrock-regions.yaml", Bad("prefixes: [eu, global]", "prefixes: [europe, global]", "europe",
                                                           "prefixes", "'europe' is not one of")),
+    "unknown tool family": ("tools.yaml", Bad("family: computer_toolset\n", "family: computer_tools\n",
+                                              "family: computer_tools", "family", "'computer_tools' is not one of")),
+    "unknown replacing family": ("tools.yaml", Bad("computer: {replaced_by: computer_toolset}",
+                                                   "computer: {replaced_by: toolset}", "families:", "families",
+                                                   "tool family computer is replaced by unknown family 'toolset'")),
 }
 
 
@@ -268,6 +278,17 @@ BAD_CONDITIONS = {
                             "with_field", "with_field", "give with_field or compare.than_field, not both"),
     "unknown placeholder": Bad("{other_field}", "{other_fields}", "message:", "message",
                                "unknown placeholder {other_fields}"),
+    "a generation that is no version": Bad("fact: max_output_tokens, below: max_tokens",
+                                           'fact: generation, at_least: "four"', "model:", "at_least",
+                                           "'four' is not a version"),
+    "a generation as a number": Bad("fact: max_output_tokens, below: max_tokens", "fact: generation, at_least: 4.5",
+                                    "model:", "at_least", 'expected a generation like "4.5", got float'),
+    "the generation with below": Bad("fact: max_output_tokens", "fact: generation", "model:", "below",
+                                     "the generation is compared with a constant"),
+    "below and at_least": Bad("below: max_tokens", "below: max_tokens, at_least: 3", "model:", "model",
+                              "give exactly one of below (a field) and at_least"),
+    "a text fact with at_least": Bad("fact: max_output_tokens, below: max_tokens", "fact: thinking, at_least: 3",
+                                     "model:", "at_least", "thinking is not a number: test it with in"),
     "only_on_models on another kind": Bad("      outside: [1, 2]\n", "      only_on_models: {fact: tier, in: [opus]}\n",
                                           "only_on_models", "only_on_models", "unknown key in params of kind"),
 }

@@ -122,7 +122,7 @@ def test_the_default_target_says_it_is_legacy_and_points_at_the_current_generati
     result = invoke("check", "--no-cache", "--as-of", "2026-12-03", tmp_path / "app.py")
     (warning,) = [line for line in result.stderr.splitlines() if line.startswith("warning: target claude-4-6")]
     assert "Claude Sonnet 4.6 is Legacy on the Anthropic API, retiring no sooner than 2027-02-17" in warning
-    assert warning.endswith("the current generation: --target claude-5-5")
+    assert warning.endswith("For the current generation use `--target claude-5-5`.")
     assert not [line for line in result.stderr.splitlines() if line.startswith("error:")]
 
 

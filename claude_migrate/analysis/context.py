@@ -42,6 +42,7 @@ class RawFinding:
     role: str = ""  # for model-ID findings: where the value goes (analysis/roles.py)
     subject: str = ""  # for model-ID findings: the ID as written, which coupled uses share
     severity: str | None = None  # None: the rule's severity
+    for_target: bool = False  # the fix is right only for the model the migration writes (kinds' FOR_TARGET)
 
 
 _VISITOR_NAMES: dict[type, tuple[str, ...]] = {}

@@ -68,6 +68,7 @@ class RunsOn:
     known: bool
     target: str
     request: bool = True
+    moves: bool = False  # the request names a model the target replaces: ``models`` hold only after the model fix
 
     def describe(self, models: tuple[Model, ...] | None = None) -> str:
         chosen = [model.name for model in (models if models is not None else self.models)]
@@ -305,7 +306,9 @@ class Requests(Provider):
             if model is None:
                 return None
             replacement = target.replacement_for(model)
-            return RunsOn((replacement.model if replacement else model,), True, target.name)
+            if replacement is None or replacement.model.key == model.key:
+                return RunsOn((model,), True, target.name)
+            return RunsOn((replacement.model,), True, target.name, moves=True)
         return RunsOn.whole_target(target, request=True)
 
     def _model(self, text: str) -> Model | None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from claude_migrate.data.catalogue import TEMPERATURE_WITH_TOP_P, Catalogue, Model
+from claude_migrate.data.catalogue import ACCEPTANCE, TEMPERATURE_WITH_TOP_P, Catalogue, Model, parse_generation
 from claude_migrate.data.surfaces import LOGICAL_FIELDS
 from claude_migrate.data.yamlio import Fields, YamlMap
 
@@ -24,10 +24,11 @@ ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {**ORDERINGS, "==": operator.eq, "!=": operator.ne}
 # Model facts a rule may test: the values ``in`` may list (empty: those of the catalogue, checked when the rules are
-# loaded with it: check_fact_values), or None for a number tested with ``below``.
+# loaded with it: check_fact_values), or None for a number (or the generation) tested with ``below`` or ``at_least``.
 MODEL_FACTS: dict[str, tuple[str, ...] | None] = {
     "tier": (), "thinking": (), "temperature_with_top_p": TEMPERATURE_WITH_TOP_P,
-    "max_output_tokens": None, "context_window": None}
+    "sampling_parameters": ACCEPTANCE, "thinking_disabled": ACCEPTANCE, "forced_tool_choice": ACCEPTANCE,
+    "max_output_tokens": None, "context_window": None, "generation": None}
 
 
 def is_number(value: Any) -> bool:
@@ -59,15 +60,19 @@ class Compare:
 
 @dataclass(frozen=True)
 class ModelTest:
-    """A fact of a model: one of ``among`` (``in:`` in YAML), or a number below the value of the field ``below``."""
+    """A fact of a model: one of ``among`` (``in:`` in YAML), a number below the value of the field ``below``, or
+    a number (or generation) at least ``at_least``. An unknown fact (null in the catalogue) never holds."""
 
     fact: str
     among: tuple[str, ...] = ()
     below: FieldRef | None = None
+    at_least: Number | tuple[int, ...] | None = None
 
     def holds(self, model: Model, bound: Any) -> bool:
-        """``bound`` is the value of the ``below`` field in the request (unused for ``in``)."""
+        """``bound`` is the value of the ``below`` field in the request (unused otherwise)."""
         fact = getattr(model, self.fact)
+        if self.at_least is not None:
+            return fact is not None and fact >= self.at_least
         if self.below is None:
             return fact in self.among
         return is_number(fact) and is_number(bound) and fact < bound
@@ -128,20 +133,39 @@ def parse_compare(fields: Fields, key: str, required: bool) -> Compare | None:
 
 
 def parse_model_test(fields: Fields, key: str, required: bool) -> ModelTest | None:
-    """``{fact: thinking, in: [enabled-deprecated]}`` or ``{fact: max_output_tokens, below: max_tokens}``."""
-    if (found := _inner(fields, key, required, {"fact", "in", "below"})) is None:
+    """``{fact: thinking, in: [enabled-deprecated]}``, ``{fact: max_output_tokens, below: max_tokens}``,
+    ``{fact: context_window, at_least: 1000000}`` or ``{fact: generation, at_least: "4.5"}``."""
+    if (found := _inner(fields, key, required, {"fact", "in", "below", "at_least"})) is None:
         return None
     mapping, inner = found
     fact = inner.str("fact", required=True, choices=tuple(MODEL_FACTS))
     values = MODEL_FACTS[fact]
     if values is None:
         if "in" in mapping:
-            raise inner.error("in", f"{fact} is a number: test it with below")
-        return ModelTest(fact, below=parse_field(inner, "below", True))
-    if "below" in mapping:
-        raise inner.error("below", f"{fact} is not a number: test it with in")
+            raise inner.error("in", f"{fact} is a number: test it with below or at_least")
+        if ("below" in mapping) == ("at_least" in mapping):
+            raise fields.error(key, f"give exactly one of below (a field) and at_least (a constant) for {fact}")
+        if "below" in mapping:
+            if fact == "generation":
+                raise inner.error("below", "the generation is compared with a constant: test it with at_least")
+            return ModelTest(fact, below=parse_field(inner, "below", True))
+        return ModelTest(fact, at_least=_at_least(inner, fact, mapping["at_least"]))
+    for numeric in ("below", "at_least"):
+        if numeric in mapping:
+            raise inner.error(numeric, f"{fact} is not a number: test it with in")
     among = inner.str_list("in", required=True, choices=values or None)
     return ModelTest(fact, among=tuple(among))
+
+
+def _at_least(inner: Fields, fact: str, value: Any) -> Number | tuple[int, ...]:
+    """A generation is written as a string (``"4.5"``), like in the catalogue; other facts are numbers."""
+    if fact == "generation":
+        if not isinstance(value, str):
+            raise inner.error("at_least", f'expected a generation like "4.5", got {type(value).__name__}')
+        return parse_generation(value, inner, "at_least")
+    if not is_number(value):
+        raise inner.error("at_least", f"expected a number, got {type(value).__name__}")
+    return value
 
 
 def check_fact_values(test: ModelTest, catalogue: Catalogue, where: YamlMap) -> None:

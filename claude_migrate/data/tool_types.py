@@ -11,10 +11,19 @@ from claude_migrate.data.yamlio import Fields, load_yaml
 
 
 @dataclass(frozen=True)
+class ToolFamily:
+    """A kind of Anthropic-defined tool; ``replaced_by`` names the family that takes over on models that accept
+    no version of this one (the computer toolset after the computer tool)."""
+
+    name: str
+    replaced_by: str | None
+
+
+@dataclass(frozen=True)
 class ToolType:
     type: str
     family: str
-    name: str
+    name: str | None  # None: a toolset, one ``tools`` entry without a name whose members Claude calls
     beta: str | None
     models: tuple[str, ...]
     sources: tuple[str, ...]
@@ -25,6 +34,7 @@ class ToolType:
 
 @dataclass(frozen=True)
 class ToolTypes:
+    families: dict[str, ToolFamily]
     by_type: dict[str, ToolType]  # oldest first within a family
 
     def newest(self, family: str, models: list[Model]) -> ToolType | None:
@@ -36,10 +46,11 @@ class ToolTypes:
 
 def load_tool_types(path: Path, catalogue: Catalogue) -> ToolTypes:
     raw = load_yaml(path)
-    top = Fields(raw, "tools file", path=path, allowed={"schema", "sources", "types"})
+    top = Fields(raw, "tools file", path=path, allowed={"schema", "sources", "families", "types"})
     if top.int("schema", required=True) != 1:
         raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
     sources = top.mapping("sources", required=True)
+    families = _families(top)
     by_type: dict[str, ToolType] = {}
     for type_name, entry in top.mapping("types", required=True).items():
         fields = Fields(entry, f"tool type {type_name}", allowed={"family", "name", "beta", "models", "sources"})
@@ -51,12 +62,24 @@ def load_tool_types(path: Path, catalogue: Catalogue) -> ToolTypes:
         for key in source_keys:
             if key not in sources:
                 raise fields.error("sources", f"unknown source key '{key}' (define it under the top-level 'sources')")
-        by_type[type_name] = ToolType(type_name, fields.str("family", required=True, choices=(
-            "text_editor", "bash", "computer")), fields.str("name", required=True), fields.str("beta"),
-            tuple(models), tuple(source_keys))
+        by_type[type_name] = ToolType(type_name, fields.str("family", required=True, choices=tuple(families)),
+                                      fields.str("name"), fields.str("beta"), tuple(models), tuple(source_keys))
     for model in catalogue.models.values():
         for type_name in model.text_editor:
             if type_name not in by_type:
                 raise top.error("types", f"{catalogue.path.name} lists {type_name} for model {model.key}; "
                                          f"describe it here")
-    return ToolTypes(by_type)
+    return ToolTypes(families, by_type)
+
+
+def _families(top: Fields) -> dict[str, ToolFamily]:
+    families: dict[str, ToolFamily] = {}
+    entries = top.mapping("families", required=True)
+    for name, entry in entries.items():
+        fields = Fields(entry, f"tool family {name}", allowed={"replaced_by"})
+        families[name] = ToolFamily(name, fields.str("replaced_by"))
+    for family in families.values():
+        if family.replaced_by is not None and family.replaced_by not in families:
+            raise top.error("families", f"tool family {family.name} is replaced by unknown family "
+                                        f"'{family.replaced_by}'")
+    return families

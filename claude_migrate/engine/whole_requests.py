@@ -24,32 +24,79 @@ Span = Callable[[cst.CSTNode], tuple[Position, Position]]
 
 
 def hold_back_partial_requests(ctx: FileContext, raws: list[RawFinding], span: Span) -> list[RawFinding]:
-    """``raws`` with each model-ID fix downgraded where its request keeps fields the same run does not fix."""
-    if IdSites not in ctx.providers or Requests not in ctx.providers:
+    """``raws`` with each model-ID fix downgraded where its request keeps fields the same run does not fix, and
+    each fix chosen for the target's model no safer than the fix that writes that model."""
+    if Requests not in ctx.providers:
         return raws
-    id_strings = {id(site.string) for site in ctx.provider(IdSites).sites}
-    fixes = [raw for raw in raws if id(raw.node) in id_strings and raw.replacements]
-    errors = [raw for raw in raws if id(raw.node) not in id_strings and raw.rule.severity == "error"]
-    if not fixes or not errors:
-        return raws
+    # without the model-ID rules in the run no model fix is written, so target fixes wait for a run that has them
+    sites = ctx.provider(IdSites).sites if IdSites in ctx.providers else []
+    id_strings = {id(site.string) for site in sites}
     by_model: dict[int, list[Request]] = {}
     for request in ctx.provider(Requests).all():
         hit = request.field("model")
         if isinstance(hit, FieldHit):
             by_model.setdefault(id(request.resolver.follow(hit.entry.reached()).node), []).append(request)
+    raws = _hold_model_fixes(raws, id_strings, by_model, span)
+    return _hold_target_fixes(raws, id_strings, by_model, span)
+
+
+def _hold_model_fixes(raws: list[RawFinding], id_strings: set[int], by_model: dict[int, list[Request]],
+                      span: Span) -> list[RawFinding]:
+    """A model fix is unsafe while its request has an error this run leaves (or fixes less safely)."""
+    fixes = [raw for raw in raws if id(raw.node) in id_strings and raw.replacements]
+    errors = [raw for raw in raws if id(raw.node) not in id_strings and raw.rule.severity == "error"]
+    if not fixes or not errors:
+        return raws
     held: dict[int, RawFinding] = {}
     for raw in fixes:
-        extents = [span(node) for request in by_model.get(id(raw.node), []) for node in _extent(request)]
-        blocking = [other for other in errors if _fails_with(other, raw.safety)
-                    and any(start <= span(other.node)[0] and span(other.node)[1] <= end for start, end in extents)]
+        extents = _extents(by_model.get(id(raw.node), []), span)
+        blocking = [other for other in errors if _fails_with(other, raw.safety) and _inside(other, extents, span)]
         if blocking:
             names = [f"{other.rule.code} (line {span(other.node)[0].line})" for other in blocking]
             named = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+            # a blocking finding that no fix resolves keeps the model where it is even with --unsafe-fixes
+            safety = weakest(raw.safety, "unsafe" if all(other.replacements for other in blocking) else "manual")
             held[id(raw)] = dataclasses.replace(
-                raw, safety=weakest(raw.safety, "unsafe"),
+                raw, safety=safety, replacements=() if safety == "manual" else raw.replacements,
                 message=f"{raw.message}; the request also has {named}, which this run does not fix at the "
                         f"same safety: the model moves only with the rest of its request")
     return [held.get(id(raw), raw) for raw in raws]
+
+
+def _hold_target_fixes(raws: list[RawFinding], id_strings: set[int], by_model: dict[int, list[Request]],
+                       span: Span) -> list[RawFinding]:
+    """A fix chosen for the model a request moves to (a newer tool version, a flag that model ignores) applies
+    only with the model fix: alone it would change a request that still calls the old model (removing
+    ``context-1m-2025-08-07`` from a Sonnet 4 call turns its 1M window off)."""
+    targeted = [raw for raw in raws if raw.for_target and raw.replacements]
+    if not targeted:
+        return raws
+    model_fixes = {id(raw.node): raw for raw in raws if id(raw.node) in id_strings and raw.replacements}
+    held: dict[int, RawFinding] = {}
+    for model_node, requests in by_model.items():
+        moving = [request for request in requests if request.runs_on is not None and request.runs_on.moves]
+        if not moving:
+            continue
+        model_fix = model_fixes.get(model_node)
+        cap = model_fix.safety if model_fix is not None else "manual"
+        extents = _extents(moving, span)
+        for raw in targeted:
+            if SAFETY_ORDER.index(cap) > SAFETY_ORDER.index(raw.safety) and _inside(raw, extents, span):
+                note = ("which this run does not do, so nothing is fixed here" if cap == "manual"
+                        else f"so this fix is {cap}, like that one")
+                held[id(raw)] = dataclasses.replace(
+                    raw, safety=cap, replacements=() if cap == "manual" else raw.replacements,
+                    message=f"{raw.message}; that holds once the request's model is migrated, {note}")
+    return [held.get(id(raw), raw) for raw in raws]
+
+
+def _extents(requests: list[Request], span: Span) -> list[tuple[Position, Position]]:
+    return [span(node) for request in requests for node in _extent(request)]
+
+
+def _inside(raw: RawFinding, extents: list[tuple[Position, Position]], span: Span) -> bool:
+    start, end = span(raw.node)
+    return any(low <= start and end <= high for low, high in extents)
 
 
 def _fails_with(other: RawFinding, safety: str) -> bool:

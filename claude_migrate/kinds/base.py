@@ -29,6 +29,9 @@ class RuleKind(Visitor):
     PARAMS: ClassVar[dict[str, Param]] = {}
     MESSAGE_FIELDS: ClassVar[frozenset[str]] = frozenset()
     REQUIRES: ClassVar[tuple[type[Provider], ...]] = ()
+    # A fix chosen for the model a request runs on after migration (a tool version, a flag that model ignores):
+    # it is applied only together with the fix that writes that model (engine/whole_requests.py).
+    FOR_TARGET: ClassVar[bool] = False
 
     def __init__(self, spec: RuleSpec, ctx: FileContext) -> None:
         super().__init__()
@@ -44,7 +47,8 @@ class RuleKind(Visitor):
         if chosen == "manual":
             replacements = ()
         self.ctx.raw_findings.append(RawFinding(self.spec, node, self.spec.render(**values), chosen, replacements,
-                                                role=role, subject=subject, severity=severity))
+                                                role=role, subject=subject, severity=severity,
+                                                for_target=self.FOR_TARGET))
 
     @classmethod
     def needs_import(cls, data: RuleData) -> tuple[str, ...]:

@@ -32,6 +32,8 @@ class BetaFlagKind(RequestKind):
     request, an alias list) that no request's finding covers is reported where it is written, for a human:
     agent code keeps its flags in constants and builds its tools in other files."""
 
+    FOR_TARGET = True
+
     def __init__(self, spec: RuleSpec, ctx: FileContext) -> None:
         super().__init__(spec, ctx)
         self._strays: list[tuple[cst.SimpleString, str, list[str]]] = []
@@ -81,11 +83,11 @@ class BetaFlagKind(RequestKind):
             if flags is not None and (len(self.ctx.raw_findings) > before or not flags.via):
                 self._covered.update(id(flag.node) for flag in flags.flags)
         for node, label, found in self._strays:
-            if id(node) not in self._covered:
-                self.report(node, safety="manual", **self.stray_values(found, label))
+            if id(node) not in self._covered and (values := self.stray_values(found, label)) is not None:
+                self.report(node, safety="manual", **values)
 
-    def stray_values(self, found: list[str], label: str) -> dict[str, str]:
-        """The message fields of a flag written outside a request."""
+    def stray_values(self, found: list[str], label: str) -> dict[str, str] | None:
+        """The message fields of a flag written outside a request; None when it is right as it is."""
         raise NotImplementedError
 
     def flags_of(self, request: Request) -> BetaFlags | None:
@@ -136,7 +138,9 @@ class RemoveBetaFlag(BetaFlagKind):
     MESSAGE_FIELDS = frozenset({"flags", "field", "note", "model"})
 
     def check_request(self, request: Request) -> None:
-        """With ``only_on_models``, only requests that may run on a model that ignores the flags are reported."""
+        """With ``only_on_models``, only requests that may run on a model that ignores the flags are reported, and
+        the flags are removed only when every model the request may run on ignores them: where the model is not
+        known and some of the target's models still use a flag, removing it would change those requests."""
         flags = self.flags_of(request)
         found = [f.text for f in flags.flags if f.text in self.params["flags"]] if flags else []
         if not flags or not found:
@@ -144,13 +148,22 @@ class RemoveBetaFlag(BetaFlagKind):
         assert request.runs_on is not None
         test = self.params["only_on_models"]
         models = models_where(request, test) if test else request.runs_on.models
-        if models:
-            self.rewrite(request, flags, dict.fromkeys(found), flags=listed(found), field=flags.hit.label,
-                         model=request.runs_on.describe(models))
+        values = {"flags": listed(found), "field": flags.hit.label, "model": request.runs_on.describe(models)}
+        if len(models) == len(request.runs_on.models):
+            self.rewrite(request, flags, dict.fromkeys(found), **values)
+        elif models:
+            others = tuple(m for m in request.runs_on.models if m not in models)
+            self.report(flags.hit.entry.key_node, safety="manual", **values,
+                        note=f"; {request.runs_on.describe(others)} may still use it, so it is not removed")
 
-    def stray_values(self, found: list[str], label: str) -> dict[str, str]:
+    def stray_values(self, found: list[str], label: str) -> dict[str, str] | None:
+        """Reported when some model of the target ignores the flags (``only_on_models``), naming those."""
         runs_on = RunsOn.whole_target(self.ctx.options.target, request=False)
-        return {"flags": listed(found), "field": label, "model": runs_on.describe(),
+        test = self.params["only_on_models"]
+        models = tuple(m for m in runs_on.models if test.holds(m, None)) if test else runs_on.models
+        if not models:
+            return None
+        return {"flags": listed(found), "field": label, "model": runs_on.describe(models),
                 "note": " wherever this value is sent (it is written outside a request, so nothing is rewritten)"}
 
 

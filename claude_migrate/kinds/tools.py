@@ -26,17 +26,21 @@ if TYPE_CHECKING:
     from claude_migrate.analysis.context import FileContext
     from claude_migrate.data.rules import RuleSpec
 
-FAMILY = Param("str", required=True, choices=("text_editor", "bash", "computer"))
+FAMILY = Param("str", required=True)  # one of the families of rules/catalogue/tools.yaml (ToolKind.check_params)
 
 
 class ToolKind(RuleKind):
     """Shared logic: the tool version a target accepts for the models a definition will be sent to."""
+
+    FOR_TARGET = True
 
     REQUIRES = (Requests,)
 
     @classmethod
     def check_params(cls, params: YamlMap | None, path: Path, data: RuleData) -> dict[str, Any]:
         result = super().check_params(params, path, data)
+        if "family" in result:
+            check_known(params, path, "family", [result["family"]], data.tools.families, "tool family")
         if "from_types" in result:
             check_known(params, path, "from_types", result["from_types"], data.tools.by_type,
                         "tool type")
@@ -92,7 +96,8 @@ class ToolVersion(ToolKind):
     the computer-use demo and its forks write tools; any other literal of an old type (a ``Literal[...]``
     alias, a constant) is reported for a human, since its name is not beside it."""
 
-    PARAMS = {"family": FAMILY, "from_types": Param("str_list", required=True)}
+    PARAMS = {"family": FAMILY, "from_types": Param("str_list", required=True),
+              "only_where_rejected": Param("bool", default=False)}
     MESSAGE_FIELDS = frozenset({"type", "advice", "model", "note"})
 
     def __init__(self, spec: RuleSpec, ctx: FileContext) -> None:
@@ -137,10 +142,22 @@ class ToolVersion(ToolKind):
         for cls in self._classes:
             done.update(self._check_class(cls))
         for string in self._strings:
-            if id(string) not in done:
+            if id(string) not in done and not self.params["only_where_rejected"]:
                 self._report(string, [string], [], literal_text(string) or "", self.runs_on(None), None, "manual",
                              " (written here without the tool's name beside it: change the type and the name"
                              " the tool sends together)")
+
+    def _no_version(self, runs_on: RunsOn) -> str:
+        """Advice when no version of the family suits every model: the family that replaces it, where those models
+        all accept one (the computer toolset), else a version per model."""
+        tools = self.ctx.data.tools
+        successor = tools.families[self.params["family"]].replaced_by
+        toolset = tools.newest(successor, list(runs_on.models)) if successor else None
+        if toolset is None:
+            return "no single version of this tool fits all of them: choose one per model"
+        what = "a toolset" if toolset.name is None else f'the tool `{toolset.name}`'
+        return (f'no version of this tool is accepted: use {what}, `{{"type": "{toolset.type}"}}`, whose members '
+                f"Claude calls by their own names, so the code that handles its tool calls changes too")
 
     def planned(self, view: MappingView) -> tuple[str, str] | None:
         """The type this rule's fix writes into the tool definition ``view`` and the fix's safety; None when it
@@ -169,10 +186,20 @@ class ToolVersion(ToolKind):
             return new, "manual", " (the type and name are not both string literals here: change them together)"
         return new, weakest(self.spec.fix, "safe"), ""
 
+    def _accepted(self, old: str, runs_on: RunsOn) -> bool:
+        """With ``only_where_rejected``, a type that every model the definition goes to accepts is left alone, and
+        so is one whose models are not all known: the rule is about what the request names."""
+        if not self.params["only_where_rejected"]:
+            return False
+        tool = self.ctx.data.tools.by_type[old]
+        return not runs_on.known or all(tool.accepted_by(model) for model in runs_on.models)
+
     def _check_dict(self, view: MappingView, type_entry: Entry, old: str) -> None:
         name_entry = view.get("name")
         name_node = name_entry.value if isinstance(name_entry, Entry) else None
         runs_on = self.runs_on(view.container)
+        if self._accepted(old, runs_on):
+            return
         new, safety, note = self._plan(runs_on, type_entry.value, name_node)
         names = [name_node] if isinstance(name_node, cst.SimpleString) else []
         self._report(type_entry.value, [type_entry.value], names, old, runs_on, new, safety, note)
@@ -189,6 +216,8 @@ class ToolVersion(ToolKind):
             name_value, name_annotation = attrs.get("name", (None, None))
             old_name = literal_text(name_value) if isinstance(name_value, cst.SimpleString) else None
             runs_on = self.runs_on(None)
+            if self._accepted(old, runs_on):
+                return set()
             new, safety, note = self._plan(runs_on, value, name_value)
             types = [value] + [s for s in _literal_strings(annotation, old) if s is not value]
             names = [name_value] + _literal_strings(name_annotation, old_name) if old_name else []
@@ -201,10 +230,10 @@ class ToolVersion(ToolKind):
         """One finding at ``at`` whose fix writes the new type into ``types`` and its name into ``names``."""
         values: dict[str, Any] = {"type": old, "model": runs_on.describe()}
         if new is None:
-            self.report(at, safety="manual", note="", **values,
-                        advice="no single version of this tool fits all of them: choose one per model")
+            self.report(at, safety="manual", note="", **values, advice=self._no_version(runs_on))
             return
-        values["advice"] = f'use `{{"type": "{new.type}", "name": "{new.name}"}}`'
+        beta = f" (beta flag `{new.beta}`)" if new.beta else ""
+        values["advice"] = f'use `{{"type": "{new.type}", "name": "{new.name}"}}`{beta}'
         if safety == "manual":
             self.report(at, safety="manual", note=note, **values)
             return

@@ -129,8 +129,8 @@ def target_warnings(data: RuleData, options: RunOptions) -> list[str]:
     if not lines:
         return []
     current = [f"--target {name}" for name in data.targets.current(as_of) if name != options.target.name]
-    advice = f"the current generation: {', '.join(current)}" if current else data.targets.live_advice(
-        as_of, but=options.target.name)
+    advice = (f"For the current generation use {' or '.join(f'`{c}`' for c in current)}." if current
+              else data.targets.live_advice(as_of, but=options.target.name))
     return [f"target {options.target.name}: {'; '.join(lines)}. {advice}"]
 
 
