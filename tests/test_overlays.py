@@ -64,6 +64,17 @@ def test_a_users_model_and_target_work_in_check_fix_and_models(tmp_path: Path) -
     assert "ci/claude-rules" in invoke("config", cwd=tmp_path).stdout
 
 
+def test_the_audit_notes_a_users_model_the_sdk_does_not_know(tmp_path: Path) -> None:
+    project(tmp_path)
+    sdk = Path(__file__).resolve().parent / "data" / "anthropic-sdk"
+    audited = invoke("models", "--audit", "--anthropic-package", sdk, "--as-of", AS_OF, cwd=tmp_path)
+    assert audited.returncode == 0, audited.stdout + audited.stderr
+    name = f"anthropic 2.16.0 ({sdk / 'anthropic'})"
+    assert audited.stdout.splitlines()[1:] == [
+        f"note: Claude Sonnet 7 (claude-sonnet-7) comes from a catalogue overlay; {name} does not list it",
+        f"The catalogue and {name} agree."]
+
+
 def test_without_the_folder_the_target_is_unknown(tmp_path: Path) -> None:
     project(tmp_path)
     (tmp_path / "pyproject.toml").unlink()
