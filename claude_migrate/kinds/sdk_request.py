@@ -12,14 +12,14 @@ from claude_migrate.analysis.requests import Request, Requests
 from claude_migrate.analysis.values import UNKNOWN, Entry
 from claude_migrate.data.errors import DataError
 from claude_migrate.data.rule_data import RuleData
-from claude_migrate.data.sdk_versions import allows, specifier_set
+from claude_migrate.data.sdk_versions import REQUEST_KIND, allows, specifier_set
 from claude_migrate.data.yamlio import YamlMap
 from claude_migrate.kinds.base import Param, register
 from claude_migrate.kinds.request_condition import shown
 from claude_migrate.kinds.request_kind import RequestKind
 
 
-@register("sdk-request")
+@register(REQUEST_KIND)
 class SdkRequest(RequestKind):
     """Reports each of ``keywords`` passed to ``methods`` of ``clients`` where the code's SDK range allows ``sdk``."""
 
