@@ -75,7 +75,11 @@ def test_sdk_version_option_is_the_fallback_and_a_stale_catalogue_warns_once(tmp
                                      "client.messages.create(model='claude-sonnet-4-6', max_tokens=1, top_k=5,"
                                      " messages=[])\n")
     unknown = invoke("check", "--as-of", "2026-12-10", "--select", "CM501", ".", cwd=tmp_path)
-    assert "CM501" not in unknown.stdout and "warning" not in unknown.stderr
+    assert "CM501" not in unknown.stdout and unknown.returncode == 0
+    assert unknown.stderr.splitlines() == [
+        "warning: the anthropic version is unknown for 1 file (no dependency file names anthropic): 1 call that "
+        "fail on some versions is not reported (CM501 1); pin anthropic in the project's dependency files or pass "
+        "--sdk-version"]
     given = invoke("check", "--as-of", "2027-03-01", "--select", "CM501", "--sdk-version", "1.0.0", ".", cwd=tmp_path)
     assert "CM501 `top_k`" in given.stdout and "anthropic==1.0.0 (--sdk-version)" in given.stdout
     assert given.stderr.count("last checked on 2026-12-03") == 1 and "models --audit" in given.stderr
@@ -119,3 +123,21 @@ def test_only_a_range_across_a_break_the_code_hits_is_reported(requirement: str,
     found = invoke("check", "--as-of", "2026-11-23", "--output-format", "concise", ".", cwd=tmp_path).stdout
     assert [line.split()[1] for line in found.splitlines() if line.startswith("requirements.txt:")] == (
         [code] if code else [])
+
+
+def test_an_unknown_version_is_said_once_per_run_not_per_call(tmp_path: Path) -> None:
+    from conftest import invoke
+
+    write(tmp_path, {"a.py": SAMPLING_CALL, "pkg/b.py": SAMPLING_CALL * 2,
+                     "pkg/c.py": SAMPLING_CALL.replace("temperature=0", "max_tokens=64000")})
+    result = invoke("check", "--as-of", "2026-11-23", "--output-format", "concise", ".", cwd=tmp_path)
+    assert [line.split()[1] for line in result.stdout.splitlines() if ".py:" in line] == ["CM504"]  # any version
+    assert [line for line in result.stderr.splitlines() if "anthropic version is unknown" in line] == [
+        "warning: the anthropic version is unknown for 2 files (no dependency file names anthropic): 3 calls that "
+        "fail on some versions are not reported (CM501 3); pin anthropic in the project's dependency files or pass "
+        "--sdk-version"]
+    before = (tmp_path / "a.py").read_text()
+    invoke("check", "--as-of", "2026-11-23", "--add-ignore", "--select", "CM501", ".", cwd=tmp_path)
+    assert (tmp_path / "a.py").read_text() == before  # nothing reported, so nothing to silence
+    known = invoke("check", "--as-of", "2026-11-23", "--sdk-version", "2.16.0", ".", cwd=tmp_path)
+    assert "Findings by rule: CM501 3, CM504 1." in known.stderr and "unknown" not in known.stderr

@@ -15,6 +15,14 @@ from packaging.version import InvalidVersion, Version
 REQUEST_KIND = "sdk-request"
 RANGE_KIND = "sdk-range"
 
+
+
+def version_dependent(kind: str, params: dict[str, object]) -> bool:
+    """Whether a rule reports only on some SDK versions (an ``sdk-request`` rule with an ``sdk`` range): where the
+    version is unknown, its findings are counted, not reported."""
+    return kind == REQUEST_KIND and bool(params.get("sdk"))
+
+
 KNOWN_RELEASES = ("0.52.0", "0.75.0", "0.90.0", "0.125.0", "1.0.0", "1.17.0", "2.0.0", "2.12.0", "2.16.0")
 
 

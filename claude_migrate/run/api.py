@@ -30,7 +30,7 @@ from claude_migrate.run.progress import Progress
 from claude_migrate.run.results import FileResult, Mode, RunStats
 from claude_migrate.data.rules import RuleSpec
 from claude_migrate.run.scheduler import Scheduler
-from claude_migrate.run.sdk_ranges import ScopeOf, range_findings
+from claude_migrate.run.sdk_ranges import ScopeOf, range_findings, unknown_sdk
 from claude_migrate.data.targets import Target
 
 if TYPE_CHECKING:
@@ -272,7 +272,9 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
         warnings.append(f"the Bedrock answer is for {bedrock.region} but the configured Region is "
                         f"{region}: it applies only to clients built in {bedrock.region}")
     if mode is not Mode.ADD_IGNORE:  # a dependency file takes no suppression comment: --ignore CM505 silences it
-        results = range_findings(results, _scope_lookup(loaded.rules, scopes))
+        scope_of = _scope_lookup(loaded.rules, scopes)
+        results, unjudged = unknown_sdk(range_findings(results, scope_of), scope_of)
+        warnings.extend([unjudged] if unjudged else [])
     missing = [FileResult(str(p), error="no such file or directory") for p in discovered.missing]
     missing += [FileResult(folder, error=reason) for folder, reason in discovered.skipped]
     results = sorted([*missing, *results], key=lambda result: result.path.split(os.sep))
