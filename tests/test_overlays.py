@@ -91,3 +91,16 @@ def test_an_overlay_cannot_redefine_a_bundled_model(tmp_path: Path) -> None:
     (line,) = [line for line in result.stderr.splitlines() if line.strip()]
     assert line.startswith(f"claude-migrate: error: {overlay}:5: key 'claude-sonnet-4-6': 'claude-sonnet-4-6' is "
                            "already defined in "), line
+
+
+def test_the_users_model_facts_reach_the_request_rules_and_config_files(tmp_path: Path) -> None:
+    app = project(tmp_path)
+    app.write_text('import anthropic\n\nanthropic.Anthropic().messages.create(model="claude-sonnet-7", max_tokens=9, '
+                   'temperature=0.2, top_p=0.5, messages=[])\n')
+    (tmp_path / "settings.yaml").write_text("model: claude-3-5-sonnet-20241022  # the assistant's model\n")
+    checked = invoke("check", "--target", "claude-7", "--as-of", AS_OF, "--output-format", "concise", ".",
+                     cwd=tmp_path)
+    assert "app.py:3:95: CM224 `temperature` and `top_p` are both set; Claude Sonnet 7 rejects that" in checked.stdout
+    fixed = invoke("fix", "--target", "claude-7", "--as-of", AS_OF, "settings.yaml", cwd=tmp_path)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert (tmp_path / "settings.yaml").read_text() == "model: claude-sonnet-7  # the assistant's model\n"
