@@ -293,17 +293,32 @@ def list_models(
     profile: Annotated[Optional[str], typer.Option(help="AWS profile to use (default: the standard chain).")] = None,
     save: Annotated[Optional[Path], typer.Option(help="Save AWS's answer as JSON, for --bedrock-snapshot.")] = None,
     bedrock_snapshot: BedrockSnapshot = None, config: Config = None,
+    audit: Annotated[bool, typer.Option(
+        "--audit", help="Compare the catalogue with the installed anthropic package's model list and deprecation "
+                        "table (and the Models API with --anthropic-live); print every disagreement (exit 1).")] = False,
+    anthropic_package: Annotated[Optional[Path], typer.Option(
+        "--anthropic-package", metavar="DIR_OR_WHEEL",
+        help="Audit against this anthropic package folder or wheel instead of the installed one.")] = None,
+    anthropic_live: Annotated[bool, typer.Option(
+        "--anthropic-live", help="Also ask Anthropic's Models API (the anthropic package, ANTHROPIC_API_KEY) which "
+                                 "models the key can use.")] = False,
 ) -> None:
     """Print the model catalogue: IDs per platform, profiles, limits, lifecycle, replacement in the target."""
+    from claude_migrate.audit.models_api import anthropic_pages
     from claude_migrate.bedrock.live import boto3_client
-    from claude_migrate.formats import models_table
-    from claude_migrate.run.models import ModelsRequest, run_models
+    from claude_migrate.formats import audit_report, models_table
+    from claude_migrate.run.models import ModelsRequest, run_audit, run_models
 
     try:
         settings = _settings(config, Path.cwd())
         request = ModelsRequest(as_of=_as_of(as_of) or datetime.date.today(), target=target or settings.target,
                                 bedrock=bedrock, region=region, profile=profile, save=save,
-                                snapshot=bedrock_snapshot, extra_rule_dirs=settings.extra_rule_dirs)
+                                snapshot=bedrock_snapshot, extra_rule_dirs=settings.extra_rule_dirs, audit=audit,
+                                anthropic_package=anthropic_package, anthropic_live=anthropic_live)
+        if audit:
+            audited = run_audit(request, anthropic_pages)
+            sys.stdout.write(audit_report.render(audited, as_json=output_format is ModelsFormat.json))
+            raise typer.Exit(audited.exit_code)
         view = run_models(request, boto3_client)
     except UsageError as exc:
         _fail(str(exc))

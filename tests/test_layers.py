@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "claude_migrate"
-LAYERS = ("cli", "formats", "run", "engine", "kinds", "analysis", "bedrock", "data")  # top to bottom
-BOTTOM_ONLY = {"data": {"libcst"}, "bedrock": {"libcst"}}  # third-party imports a layer must not make
+LAYERS = ("cli", "formats", "run", "engine", "kinds", "analysis", "audit", "bedrock", "data")  # top to bottom
+BOTTOM_ONLY = {"data": {"libcst"}, "bedrock": {"libcst"}, "audit": {"libcst"}}  # third-party imports a layer must not make
 
 
 def module_name(path: Path) -> str:

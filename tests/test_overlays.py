@@ -64,6 +64,17 @@ def test_a_users_model_and_target_work_in_check_fix_and_models(tmp_path: Path) -
     assert "ci/claude-rules" in invoke("config", cwd=tmp_path).stdout
 
 
+def test_the_audit_notes_a_users_model_the_sdk_does_not_know(tmp_path: Path) -> None:
+    project(tmp_path)
+    sdk = Path(__file__).resolve().parent / "data" / "anthropic-sdk"
+    audited = invoke("models", "--audit", "--anthropic-package", sdk, "--as-of", AS_OF, cwd=tmp_path)
+    assert audited.returncode == 0, audited.stdout + audited.stderr
+    name = f"anthropic 2.16.0 ({sdk / 'anthropic'})"
+    assert audited.stdout.splitlines()[1:] == [
+        f"note: Claude Sonnet 7 (claude-sonnet-7) comes from a catalogue overlay; {name} does not list it",
+        f"The catalogue and {name} agree."]
+
+
 def test_without_the_folder_the_target_is_unknown(tmp_path: Path) -> None:
     project(tmp_path)
     (tmp_path / "pyproject.toml").unlink()
@@ -80,3 +91,16 @@ def test_an_overlay_cannot_redefine_a_bundled_model(tmp_path: Path) -> None:
     (line,) = [line for line in result.stderr.splitlines() if line.strip()]
     assert line.startswith(f"claude-migrate: error: {overlay}:5: key 'claude-sonnet-4-6': 'claude-sonnet-4-6' is "
                            "already defined in "), line
+
+
+def test_the_users_model_facts_reach_the_request_rules_and_config_files(tmp_path: Path) -> None:
+    app = project(tmp_path)
+    app.write_text('import anthropic\n\nanthropic.Anthropic().messages.create(model="claude-sonnet-7", max_tokens=9, '
+                   'temperature=0.2, top_p=0.5, messages=[])\n')
+    (tmp_path / "settings.yaml").write_text("model: claude-3-5-sonnet-20241022  # the assistant's model\n")
+    checked = invoke("check", "--target", "claude-7", "--as-of", AS_OF, "--output-format", "concise", ".",
+                     cwd=tmp_path)
+    assert "app.py:3:95: CM224 `temperature` and `top_p` are both set; Claude Sonnet 7 rejects that" in checked.stdout
+    fixed = invoke("fix", "--target", "claude-7", "--as-of", AS_OF, "settings.yaml", cwd=tmp_path)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert (tmp_path / "settings.yaml").read_text() == "model: claude-sonnet-7  # the assistant's model\n"

@@ -27,6 +27,8 @@ def _settings(rule: RuleSpec, example: Example) -> Settings:
 def test_example(rule: RuleSpec, index: int, example: Example, tmp_path: Path) -> None:
     path = tmp_path / "example.py"
     path.write_text(example.before, encoding="utf-8")
+    if example.requirements:
+        (tmp_path / "requirements.txt").write_text(example.requirements, encoding="utf-8")
     date = example.as_of or datetime.date.fromisoformat(AS_OF)
     checked = run([path], _settings(rule, example), Mode.CHECK, as_of=date)
     # a manual rule's example shows a report, unless it needs AWS's answer (tests/test_bedrock_snapshot.py)

@@ -75,7 +75,69 @@ def test_sdk_version_option_is_the_fallback_and_a_stale_catalogue_warns_once(tmp
                                      "client.messages.create(model='claude-sonnet-4-6', max_tokens=1, top_k=5,"
                                      " messages=[])\n")
     unknown = invoke("check", "--as-of", "2026-12-10", "--select", "CM501", ".", cwd=tmp_path)
-    assert "CM501" not in unknown.stdout and "warning" not in unknown.stderr
+    assert "CM501" not in unknown.stdout and unknown.returncode == 0
+    assert unknown.stderr.splitlines() == [
+        "warning: the anthropic version is unknown for 1 file (no dependency file names anthropic): 1 call that "
+        "fail on some versions is not reported (CM501 1); pin anthropic in the project's dependency files or pass "
+        "--sdk-version"]
     given = invoke("check", "--as-of", "2027-03-01", "--select", "CM501", "--sdk-version", "1.0.0", ".", cwd=tmp_path)
     assert "CM501 `top_k`" in given.stdout and "anthropic==1.0.0 (--sdk-version)" in given.stdout
     assert given.stderr.count("last checked on 2026-12-03") == 1 and "models --audit" in given.stderr
+
+
+SAMPLING_CALL = ("import anthropic\n\nclient = anthropic.Anthropic()\n"
+                 "client.messages.create(model='claude-sonnet-4-6', max_tokens=1, temperature=0, messages=[])\n")
+PYPROJECT = ('[project]\nname = "svc"\nversion = "0"\ndependencies = [\n    "anthropic>=0.40",  # wide\n]\n\n'
+             '[tool.svc]\nmodel = "claude-3-5-sonnet-20241022"\n')
+
+
+def test_a_range_across_a_break_is_one_finding_on_its_line_in_every_format(tmp_path: Path) -> None:
+    import json
+
+    from conftest import invoke
+
+    write(tmp_path, {"pyproject.toml": PYPROJECT, "a.py": SAMPLING_CALL, "pkg/b.py": SAMPLING_CALL * 2})
+    found = json.loads(invoke("check", "--as-of", "2026-11-23", "--output-format", "json", ".", cwd=tmp_path).stdout)
+    in_pyproject = [(f["code"], f["line"], f["column"], f["end_line"], f["end_column"]) for f in found
+                    if f["path"] == "pyproject.toml"]
+    assert in_pyproject == [("CM505", 5, 5, 5, 22), ("CM101", 9, 10, 9, 36)]  # the model-ID finding of the same file
+    (message,) = [f["message"] for f in found if f["code"] == "CM505"]
+    assert message.startswith('`anthropic>=0.40` allows anthropic versions on both sides of 1.0 (CM501 at a.py line 4; '
+                              'pkg/b.py lines 4, 8): ')
+    sarif = json.loads(invoke("check", "--as-of", "2026-11-23", "--output-format", "sarif", ".", cwd=tmp_path).stdout)
+    (result,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "CM505"]
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "pyproject.toml"
+    assert (location["region"]["startLine"], location["region"]["startColumn"]) == (5, 5)
+    text = invoke("check", "--as-of", "2026-11-23", "--select", "CM5", ".", cwd=tmp_path).stdout
+    assert 'pyproject.toml:5:5: CM505 ' in text and '5 |     "anthropic>=0.40",  # wide' in text
+    assert "CM505" not in invoke("check", "--as-of", "2026-11-23", "--ignore", "CM505", ".", cwd=tmp_path).stdout
+
+
+@pytest.mark.parametrize(("requirement", "code"), [("anthropic<1\n", ""), ("anthropic>=1\n", ""),
+                                                     ("anthropic>=0.40\n", "CM505")])
+def test_only_a_range_across_a_break_the_code_hits_is_reported(requirement: str, code: str, tmp_path: Path) -> None:
+    from conftest import invoke
+
+    write(tmp_path, {"requirements.txt": requirement, "a.py": SAMPLING_CALL})
+    found = invoke("check", "--as-of", "2026-11-23", "--output-format", "concise", ".", cwd=tmp_path).stdout
+    assert [line.split()[1] for line in found.splitlines() if line.startswith("requirements.txt:")] == (
+        [code] if code else [])
+
+
+def test_an_unknown_version_is_said_once_per_run_not_per_call(tmp_path: Path) -> None:
+    from conftest import invoke
+
+    write(tmp_path, {"a.py": SAMPLING_CALL, "pkg/b.py": SAMPLING_CALL * 2,
+                     "pkg/c.py": SAMPLING_CALL.replace("temperature=0", "max_tokens=64000")})
+    result = invoke("check", "--as-of", "2026-11-23", "--output-format", "concise", ".", cwd=tmp_path)
+    assert [line.split()[1] for line in result.stdout.splitlines() if ".py:" in line] == ["CM504"]  # any version
+    assert [line for line in result.stderr.splitlines() if "anthropic version is unknown" in line] == [
+        "warning: the anthropic version is unknown for 2 files (no dependency file names anthropic): 3 calls that "
+        "fail on some versions are not reported (CM501 3); pin anthropic in the project's dependency files or pass "
+        "--sdk-version"]
+    before = (tmp_path / "a.py").read_text()
+    invoke("check", "--as-of", "2026-11-23", "--add-ignore", "--select", "CM501", ".", cwd=tmp_path)
+    assert (tmp_path / "a.py").read_text() == before  # nothing reported, so nothing to silence
+    known = invoke("check", "--as-of", "2026-11-23", "--sdk-version", "2.16.0", ".", cwd=tmp_path)
+    assert "Findings by rule: CM501 3, CM504 1." in known.stderr and "unknown" not in known.stderr

@@ -162,6 +162,7 @@ class Catalogue:
     profile_prefixes: tuple[str, ...] = ()  # every cross-Region profile prefix, in the order a fix prefers them
     thinking_modes: tuple[str, ...] = ()
     checked: datetime.date | None = None  # when the facts were last checked against their sources
+    overlay_models: frozenset[str] = frozenset()  # keys of the models a user's overlay file adds
 
     def source_urls(self, keys: tuple[str, ...]) -> list[str]:
         return [self.sources[key] for key in keys]
@@ -352,4 +353,5 @@ def load_catalogue(path: Path, overlays: Sequence[Path] = ()) -> Catalogue:
         raise DataError(path, None, "models", "the catalogue lists no models")
     return Catalogue(path=path, models=models, ids=ids, invalid_ids=invalid, later_ids=later, sources=sources, tiers=vocabulary.tiers,
                      profile_prefixes=vocabulary.profile_prefixes, thinking_modes=vocabulary.thinking_modes,
-                     checked=top.date("checked"))
+                     checked=top.date("checked"),
+                     overlay_models=frozenset(key for key, entry in models_map.items() if entry.path != path))

@@ -83,6 +83,7 @@ class Example:
     settings: dict[str, str]
     needs_bedrock_answer: bool = False  # reports only with --bedrock-live/--bedrock-snapshot
     as_of: datetime.date | None = None  # the date the example holds on, where the target's lifecycle matters
+    requirements: str = ""  # the requirements.txt next to the example, for rules that read the dependency files
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,8 @@ def _examples(fields: Fields) -> tuple[Example, ...]:
     for index, item in enumerate(docs_fields.any("examples") or []):
         ex = Fields(item, f"docs example {index + 1}", allowed={"before", "after", "target", "unsafe_fixes",
                                                                "bedrock_region", "bedrock_profile_prefix",
-                                                               "needs_bedrock_answer", "as_of", "sdk_version"})
+                                                               "needs_bedrock_answer", "as_of", "sdk_version",
+                                                               "requirements"})
         settings = {key: ex.str(key) for key in ("bedrock_region", "bedrock_profile_prefix", "sdk_version")
                     if ex.str(key)}
         result.append(Example(
@@ -145,6 +147,7 @@ def _examples(fields: Fields) -> tuple[Example, ...]:
             settings=settings,
             needs_bedrock_answer=ex.bool("needs_bedrock_answer", default=False),
             as_of=ex.date("as_of"),
+            requirements=ex.str("requirements", default=""),
         ))
     if not result:
         raise docs.error("examples", "every rule needs at least one before/after example")

@@ -10,6 +10,19 @@ from packaging.version import InvalidVersion, Version
 
 # Releases the facts sheet inspected (claude-4-facts.md section 0, SDK-x.y.z): candidates besides the bounds that
 # the two ranges write themselves, so an overlap between ranges is found without enumerating PyPI.
+# The kinds whose rules test the SDK range: named here so the run layer finds their rules without importing the
+# kinds (and libcst) on every start.
+REQUEST_KIND = "sdk-request"
+RANGE_KIND = "sdk-range"
+
+
+
+def version_dependent(kind: str, params: dict[str, object]) -> bool:
+    """Whether a rule reports only on some SDK versions (an ``sdk-request`` rule with an ``sdk`` range): where the
+    version is unknown, its findings are counted, not reported."""
+    return kind == REQUEST_KIND and bool(params.get("sdk"))
+
+
 KNOWN_RELEASES = ("0.52.0", "0.75.0", "0.90.0", "0.125.0", "1.0.0", "1.17.0", "2.0.0", "2.12.0", "2.16.0")
 
 
@@ -19,6 +32,8 @@ class SdkRequirement:
 
     specifier: str
     origin: str  # "requirements.txt:3", "uv.lock (pin)", "--sdk-version", ...
+    file: str = ""  # the dependency file that declares the range (absolute), for a finding on its line; "" for pins
+    line: int = 0
 
     def describe(self, package: str = "anthropic") -> str:
         return f"{package}{self.specifier or ' (any version)'} ({self.origin})"

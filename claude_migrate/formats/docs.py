@@ -52,6 +52,8 @@ def _example_diff(example: Example) -> list[str]:
     options += [f"--{key.replace('_', '-')} {value}" for key, value in sorted(example.settings.items())]
     options += ["--unsafe-fixes"] if example.unsafe_fixes else []
     heading = "`" + " ".join(["claude-migrate fix", *options]) + "`"
+    if example.requirements:
+        heading += f" next to a `requirements.txt` of `{example.requirements.strip()}`"
     if example.before == example.after:
         body = ["```python", *example.before.rstrip("\n").splitlines(), "```"]
         return [f"Reported, not changed, by {heading}:", "", *body, ""]

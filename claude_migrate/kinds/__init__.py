@@ -28,6 +28,7 @@ def builtin_kinds() -> Mapping[str, type[RuleKind]]:
         request_condition,
         request_keys,
         responses,
+        sdk_range,
         sdk_request,
         suppression,
         tools,

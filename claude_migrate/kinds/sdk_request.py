@@ -1,7 +1,8 @@
 """``sdk-request``: a call that fails on some versions of the ``anthropic`` package (a keyword argument a release
 removed, an API version a client sends, the SDK's own non-streaming guard). The version range the checked code
 may run on comes from its dependency files (``RunOptions.sdk``); a rule with an ``sdk`` range reports only where
-that range reaches into it, and never when the version is unknown."""
+that range reaches into it. Where the version is unknown it reports too, without a fix: the run takes those
+findings out and says once how many calls it could not judge (:mod:`claude_migrate.run.sdk_ranges`)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ from claude_migrate.analysis.requests import Request, Requests
 from claude_migrate.analysis.values import UNKNOWN, Entry
 from claude_migrate.data.errors import DataError
 from claude_migrate.data.rule_data import RuleData
-from claude_migrate.data.sdk_versions import allows, specifier_set
+from claude_migrate.data.sdk_versions import REQUEST_KIND, allows, specifier_set
 from claude_migrate.data.yamlio import YamlMap
 from claude_migrate.kinds.base import Param, register
 from claude_migrate.kinds.request_condition import shown
 from claude_migrate.kinds.request_kind import RequestKind
 
 
-@register("sdk-request")
+@register(REQUEST_KIND)
 class SdkRequest(RequestKind):
     """Reports each of ``keywords`` passed to ``methods`` of ``clients`` where the code's SDK range allows ``sdk``."""
 
@@ -44,7 +45,7 @@ class SdkRequest(RequestKind):
 
     def check_request(self, request: Request) -> None:
         p, sdk = self.params, self.ctx.options.sdk
-        if p["sdk"] and (sdk is None or not allows(sdk.specifier, p["sdk"])):
+        if p["sdk"] and sdk is not None and not allows(sdk.specifier, p["sdk"]):
             return
         if request.surface.name != "anthropic" or not request.calls(p["methods"]) or self._excluded(request):
             return
@@ -67,7 +68,7 @@ class SdkRequest(RequestKind):
             if p["above"] is not None and not (isinstance(value, int) and value > p["above"]):
                 continue
             self.report(entry.key_node, keyword=keyword, value=shown(value) if value is not UNKNOWN else "…",
-                        sdk=sdk.describe() if sdk else "any anthropic version", client=client or "the client",
+                        sdk=sdk.describe() if sdk else ("an unknown anthropic version" if p["sdk"] else "any anthropic version"), client=client or "the client",
                         model=models, limit=p["above"])
 
     def _excluded(self, request: Request) -> bool:

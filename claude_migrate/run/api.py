@@ -8,7 +8,7 @@ import sys
 import time
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from claude_migrate import __version__
@@ -30,6 +30,7 @@ from claude_migrate.run.progress import Progress
 from claude_migrate.run.results import FileResult, Mode, RunStats
 from claude_migrate.data.rules import RuleSpec
 from claude_migrate.run.scheduler import Scheduler
+from claude_migrate.run.sdk_ranges import ScopeOf, range_findings, unknown_sdk
 from claude_migrate.data.targets import Target
 
 if TYPE_CHECKING:
@@ -188,6 +189,13 @@ def _scopes(settings: Settings, files: list[tuple[str, str, str]]) -> list[tuple
     return list(groups.values()) or [(settings, [])]
 
 
+def _scope_lookup(rules: Sequence[RuleSpec], scopes: list[tuple[Settings, list[tuple[str, str, str]]]]) -> ScopeOf:
+    """For each file of the run, the SDK requirement and the rules its scope selects."""
+    selected = [(scoped.sdk, select_rules(rules, scoped.select, scoped.ignore)) for scoped, _ in scopes]
+    by_path = {file[0]: chosen for (_, files), chosen in zip(scopes, selected) for file in files}
+    return lambda path: by_path.get(path, (None, ()))
+
+
 def _add_stats(total: RunStats, more: RunStats) -> None:
     for item in fields(RunStats):
         setattr(total, item.name, getattr(total, item.name) + getattr(more, item.name))
@@ -263,6 +271,10 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
     if bedrock is not None and region != bedrock.region:
         warnings.append(f"the Bedrock answer is for {bedrock.region} but the configured Region is "
                         f"{region}: it applies only to clients built in {bedrock.region}")
+    if mode is not Mode.ADD_IGNORE:  # a dependency file takes no suppression comment: --ignore CM505 silences it
+        scope_of = _scope_lookup(loaded.rules, scopes)
+        results, unjudged = unknown_sdk(range_findings(results, scope_of), scope_of)
+        warnings.extend([unjudged] if unjudged else [])
     missing = [FileResult(str(p), error="no such file or directory") for p in discovered.missing]
     missing += [FileResult(folder, error=reason) for folder, reason in discovered.skipped]
     results = sorted([*missing, *results], key=lambda result: result.path.split(os.sep))

@@ -39,6 +39,11 @@ def _line_of(text: str, package: str) -> int:
     return 1
 
 
+def _declared(specifier: str, path: Path, line: int) -> SdkRequirement:
+    """A range a dependency file declares, at its line."""
+    return SdkRequirement(specifier, f"{_shown(path)}:{line}", str(path.resolve()), line)
+
+
 def canonicalize_name(name: str) -> str:
     """A distribution name as PEP 503 compares them (``Anthropic_SDK`` is ``anthropic-sdk``). Not packaging's own:
     importing packaging.utils pulls in its wheel-tag machinery on every run's start-up."""
@@ -71,7 +76,7 @@ def requirements_txt(path: Path, package: str, seen: frozenset[Path] = frozenset
             if found is not None:
                 return found
         elif not line.startswith("-") and (spec := _pep508(line, package)) is not None:
-            return SdkRequirement(spec, f"{_shown(path)}:{number}")
+            return _declared(spec, path, number)
     return None
 
 
@@ -109,14 +114,14 @@ def pyproject(path: Path, package: str) -> SdkRequirement | None:
                                                   for line in group)]
     for line in lines:
         if isinstance(line, str) and (spec := _pep508(line, package)) is not None:
-            return SdkRequirement(spec, f"{_shown(path)}:{_line_of(text, package)}")
+            return _declared(spec, path, _line_of(text, package))
     poetry = data.get("tool", {}).get("poetry", {})
     tables = [poetry.get("dependencies", {}), *(group.get("dependencies", {})
                                                 for group in poetry.get("group", {}).values())]
     for table in tables:
         for name, value in table.items():
             if canonicalize_name(name) == package:
-                return SdkRequirement(_poetry(value), f"{_shown(path)}:{_line_of(text, package)}")
+                return _declared(_poetry(value), path, _line_of(text, package))
     return None
 
 
@@ -128,7 +133,7 @@ def setup_cfg(path: Path, package: str) -> SdkRequirement | None:
         return None
     for line in parser.get("options", "install_requires", fallback="").splitlines():
         if (spec := _pep508(line, package)) is not None:
-            return SdkRequirement(spec, f"{_shown(path)}:{_line_of(path.read_text(errors='replace'), package)}")
+            return _declared(spec, path, _line_of(path.read_text(errors="replace"), package))
     return None
 
 
@@ -138,8 +143,7 @@ def pipfile(path: Path, package: str) -> SdkRequirement | None:
         for name, value in table.items():
             if canonicalize_name(name) == package:
                 text = str(value.get("version", "*") if isinstance(value, dict) else value)
-                return SdkRequirement("" if text == "*" else text,
-                                      f"{_shown(path)}:{_line_of(path.read_text(errors='replace'), package)}")
+                return _declared("" if text == "*" else text, path, _line_of(path.read_text(errors="replace"), package))
     return None
 
 

@@ -19,6 +19,7 @@ from claude_migrate.data.rule_data import RuleData
 from claude_migrate.analysis.options import RunOptions
 from claude_migrate.run.filetypes import CONFIG_TYPES
 from claude_migrate.data.findings import Finding, FixOutcome
+from claude_migrate.data.sdk_versions import version_dependent
 from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge
 from claude_migrate.run.results import Outcome, FileResult, Mode
 from claude_migrate.engine.source import (
@@ -267,6 +268,9 @@ class FileProcessor:
 
         try:
             findings = self.checker(file_type).check(path, source.text)
+            if self.plan.options.sdk is None:  # not reported where the version is unknown, so not silenced either
+                unjudged = {rule.code for rule in self.plan.rules if version_dependent(rule.kind, rule.params)}
+                findings = [f for f in findings if f.code not in unjudged]
             if file_type != "python":
                 return FileResult(path, findings)
             text, suppressed = add_ignores(source.text, findings, self.analyzer.rules)

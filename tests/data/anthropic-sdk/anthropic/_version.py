@@ -1,0 +1,2 @@
+__title__ = "anthropic"
+__version__ = "2.16.0"
