@@ -45,17 +45,25 @@ runtime.converse(modelId="anthropic.claude-haiku-4-5-20251001-v1:0", messages=[]
 '''
 
 
-def _fix(tmp_path: Path, source: str, answer: BedrockSnapshot | None, **settings: Any) -> tuple[str, list[str]]:
+def _fix(tmp_path: Path, source: str, answer: BedrockSnapshot | None, *, unsafe_fixes: bool = False,
+         **settings: Any) -> tuple[str, list[str]]:
     path = tmp_path / "app.py"
     path.write_text(source)
-    result = run([path], Settings(**settings), Mode.FIX, as_of=DATE, bedrock=answer)
+    result = run([path], Settings(**settings), Mode.FIX, unsafe_fixes=unsafe_fixes, as_of=DATE, bedrock=answer)
     return path.read_text(), [f"{f.code} {f.message}" for f in result.findings]
 
 
 def test_the_answer_gives_the_region_prefix(tmp_path: Path) -> None:
-    # The catalogue has jp. for Haiku 4.5 only as unconfirmed: without the answer the fix writes the confirmed
-    # global. profile, which the Region table also offers in Tokyo; AWS's answer lists jp. there.
+    # The catalogue has jp. for Haiku 4.5 only as unconfirmed: without the answer only the confirmed global.
+    # profile is left, which the Region table offers in Tokyo but which may take the data out of Japan, so that
+    # fix is unsafe; AWS's answer lists jp. there, which is safe.
     text, remaining = _fix(tmp_path, HAIKU_IN_TOKYO, None)
+    assert text == HAIKU_IN_TOKYO
+    assert [line.split(" ")[0] for line in remaining] == ["CM104"]
+    assert remaining[0].endswith("global. may process the request in any commercial Region of the world: if the "
+                                 "data must stay in this Region's geography, use a geographic profile (jp., apac.) "
+                                 "once one is confirmed for Claude Haiku 4.5")
+    text, remaining = _fix(tmp_path, HAIKU_IN_TOKYO, None, unsafe_fixes=True)
     assert text == HAIKU_IN_TOKYO.replace('"anthropic.claude-haiku', '"global.anthropic.claude-haiku')
     assert remaining == []
     text, remaining = _fix(tmp_path, HAIKU_IN_TOKYO, None, bedrock_profile_prefix="jp")
@@ -70,8 +78,8 @@ def test_a_profile_the_region_lacks_is_not_written(tmp_path: Path) -> None:
     source = 'MODEL_ID = "anthropic.claude-3-5-sonnet-20240620-v1:0"\n'
     text, _ = _fix(tmp_path, source, None, bedrock_region="ap-northeast-1")
     assert text == 'MODEL_ID = "jp.anthropic.claude-sonnet-4-6"\n'  # the catalogue's jp. profile
-    text, remaining = _fix(tmp_path, source, TOKYO_ANSWER)  # the answer's Region serves as the configured one
-    assert text == 'MODEL_ID = "global.anthropic.claude-sonnet-4-6"\n'  # AWS lists no jp.; global. serves Tokyo
+    text, remaining = _fix(tmp_path, source, TOKYO_ANSWER, unsafe_fixes=True)  # the answer's Region is the Region
+    assert text == 'MODEL_ID = "global.anthropic.claude-sonnet-4-6"\n'  # AWS lists no jp.; only global. serves Tokyo
     assert remaining == []
     text, remaining = _fix(tmp_path, source, TOKYO_ANSWER, bedrock_profile_prefix="jp")
     assert text == source

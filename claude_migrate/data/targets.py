@@ -10,7 +10,7 @@ from pathlib import Path
 
 from claude_migrate.data.catalogue import Catalogue, Model, Platform
 from claude_migrate.data.errors import UsageError
-from claude_migrate.data.yamlio import Fields, load_layered, load_yaml
+from claude_migrate.data.yamlio import Fields, YamlMap, load_layered, load_yaml
 
 FIX_SAFETIES = ("safe", "unsafe", "manual")
 
@@ -111,9 +111,11 @@ class ClientRegion:
 
 @dataclass(frozen=True)
 class RegionPrefixes:
-    """Ordered (glob, prefixes) pairs: the first glob matching a Region wins."""
+    """Ordered (glob, prefixes) pairs: the first glob matching a Region wins. ``worldwide`` prefixes may process a
+    request in any commercial Region, so moving a call onto one changes where its data goes."""
 
     entries: tuple[tuple[str, tuple[str, ...]], ...]
+    worldwide: frozenset[str] = frozenset()
 
     def for_region(self, region: str) -> tuple[str, ...]:
         for pattern, prefixes in self.entries:
@@ -124,16 +126,24 @@ class RegionPrefixes:
 
 def load_region_prefixes(path: Path, catalogue: Catalogue) -> RegionPrefixes:
     raw = load_yaml(path)
-    top = Fields(raw, "bedrock regions file", path=path, allowed={"schema", "sources", "regions"})
+    top = Fields(raw, "bedrock regions file", path=path, allowed={"schema", "sources", "regions", "worldwide"})
     if top.int("schema", required=True) != 1:
         raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
     sources = top.mapping("sources") or {}
     entries = []
     for index, item in enumerate(top.any("regions") or []):
         fields = Fields(item, f"regions item {index + 1}", path=path, allowed={"match", "prefixes", "sources"})
-        for key in fields.str_list("sources"):
-            if key not in sources:
-                raise fields.error("sources", f"unknown source key '{key}' (define it under the top-level 'sources')")
-        entries.append((fields.str("match", required=True),
-                        tuple(fields.str_list("prefixes", required=True, choices=catalogue.profile_prefixes))))
-    return RegionPrefixes(tuple(entries))
+        entries.append((fields.str("match", required=True), _sourced_prefixes(fields, sources, catalogue)))
+    worldwide: tuple[str, ...] = ()
+    if (block := top.mapping("worldwide")) is not None:
+        worldwide = _sourced_prefixes(Fields(block, "worldwide", path=path, allowed={"prefixes", "sources"}),
+                                      sources, catalogue)
+    return RegionPrefixes(tuple(entries), frozenset(worldwide))
+
+
+def _sourced_prefixes(fields: Fields, sources: YamlMap, catalogue: Catalogue) -> tuple[str, ...]:
+    """The ``prefixes`` of an entry, after checking that each of its ``sources`` is defined."""
+    for key in fields.str_list("sources"):
+        if key not in sources:
+            raise fields.error("sources", f"unknown source key '{key}' (define it under the top-level 'sources')")
+    return tuple(fields.str_list("prefixes", required=True, choices=catalogue.profile_prefixes))

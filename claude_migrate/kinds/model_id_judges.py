@@ -236,6 +236,10 @@ class IdJudge:
                 return Rewrite(f"{prefix}.{new_id}", weakest(base_safety, "unsafe"),
                                f" (profile prefix {prefix}. from {origin}); ${variable} decides the Region at run "
                                f"time: check that {prefix}. serves it")
+            worldwide = prefix in self.data.regions.worldwide and not self.options.bedrock_profile_prefix
+            if prefix in offer.profiles and worldwide:
+                return Rewrite(f"{prefix}.{new_id}", weakest(base_safety, "unsafe"),
+                               f" (profile prefix {prefix}. from {origin}){self._worldwide_note(prefix, candidates, model)}")
             if prefix in offer.profiles:
                 return Rewrite(f"{prefix}.{new_id}", base_safety, f" (profile prefix {prefix}. from {origin})")
         if origin:
@@ -247,6 +251,14 @@ class IdJudge:
         return Rewrite(f"{fallback}.{new_id}", weakest(base_safety, "unsafe"),
                        f"; {model.name} needs a cross-Region inference profile and the code shows no Region: "
                        f"choose one of {offer.choices()} (the unsafe fix writes {fallback}.)")
+
+    def _worldwide_note(self, prefix: str, candidates: Sequence[str], model: Model) -> str:
+        """Why moving an in-Region call onto a worldwide profile is a data-residency decision, and what stays local."""
+        local = [f"{p}." for p in candidates if p not in self.data.regions.worldwide]
+        keep = (f"use a geographic profile ({', '.join(local)}) once one is confirmed for {model.name}" if local
+                else "no geographic profile serves this Region, so keep the old model until one does")
+        return (f"; {prefix}. may process the request in any commercial Region of the world: if the data must stay "
+                f"in this Region's geography, {keep}")
 
     def profile_for_arn(self, hit: IdHit, model: Model, new_id: str, base_safety: str,
                         offer: BedrockOffer) -> Rewrite:
