@@ -25,6 +25,7 @@ class Platform(str, Enum):
 
 
 ACCEPTANCE = ("accepted", "rejected", "unknown")
+THINKING_WHEN_OMITTED = ("off", "adaptive", "unknown")  # what a request without a ``thinking`` field gets
 STATES = ("active", "legacy", "deprecated", "retired")  # each later state includes the earlier ones' risks
 
 
@@ -112,6 +113,7 @@ class Model:
     sampling_parameters: str = "accepted"  # any non-default temperature / top_p / top_k
     thinking_disabled: str = "accepted"  # thinking: {"type": "disabled"}
     forced_tool_choice: str = "accepted"  # tool_choice any / tool
+    thinking_when_omitted: str = "off"  # one of THINKING_WHEN_OMITTED
 
     @property
     def generation_label(self) -> str:
@@ -217,7 +219,7 @@ def _model(key: str, raw: YamlMap, sources: dict[str, str], vocabulary: Vocabula
     fields = Fields(raw, f"model {key}", allowed={
         "name", "tier", "generation", "legacy", "first_party", "bedrock", "vertex", "max_output_tokens",
         "context_window", "thinking", "temperature_with_top_p", "text_editor", "prefill", "unconfirmed", "sources",
-        "sampling_parameters", "thinking_disabled", "forced_tool_choice",
+        "sampling_parameters", "thinking_disabled", "forced_tool_choice", "thinking_when_omitted",
     })
     lifecycles: dict[Platform, Lifecycle] = {}
     first_party_id: str | None = None
@@ -275,6 +277,7 @@ def _model(key: str, raw: YamlMap, sources: dict[str, str], vocabulary: Vocabula
         unconfirmed=tuple(fields.str_list("unconfirmed")),
         sources=_check_sources(fields, fields.str_list("sources", required=True), sources),
         lifecycles=lifecycles,
+        thinking_when_omitted=fields.str("thinking_when_omitted", default="off", choices=THINKING_WHEN_OMITTED),
         **{name: fields.str(name, default="accepted", choices=ACCEPTANCE)
            for name in ("sampling_parameters", "thinking_disabled", "forced_tool_choice")},
     )

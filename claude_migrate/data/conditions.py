@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from claude_migrate.data.catalogue import ACCEPTANCE, TEMPERATURE_WITH_TOP_P, Catalogue, Model, parse_generation
+from claude_migrate.data.catalogue import (ACCEPTANCE, TEMPERATURE_WITH_TOP_P, THINKING_WHEN_OMITTED, Catalogue, Model,
+                                          parse_generation)
 from claude_migrate.data.surfaces import LOGICAL_FIELDS
 from claude_migrate.data.yamlio import Fields, YamlMap
 
@@ -28,6 +29,7 @@ COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {**ORDERINGS, "==": operato
 MODEL_FACTS: dict[str, tuple[str, ...] | None] = {
     "tier": (), "thinking": (), "temperature_with_top_p": TEMPERATURE_WITH_TOP_P,
     "sampling_parameters": ACCEPTANCE, "thinking_disabled": ACCEPTANCE, "forced_tool_choice": ACCEPTANCE,
+    "thinking_when_omitted": THINKING_WHEN_OMITTED,
     "max_output_tokens": None, "context_window": None, "generation": None}
 
 

@@ -27,6 +27,7 @@ def builtin_kinds() -> Mapping[str, type[RuleKind]]:
         model_id,
         request_condition,
         request_keys,
+        response_blocks,
         responses,
         sdk_range,
         sdk_request,
