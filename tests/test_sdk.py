@@ -78,7 +78,7 @@ def test_sdk_version_option_is_the_fallback_and_a_stale_catalogue_warns_once(tmp
     assert "CM501" not in unknown.stdout and unknown.returncode == 0
     assert unknown.stderr.splitlines() == [
         "warning: the anthropic version is unknown for 1 file (no dependency file names anthropic): 1 call that "
-        "fail on some versions is not reported (CM501 1); pin anthropic in the project's dependency files or pass "
+        "fails on some versions is not reported (CM501 1); pin anthropic in the project's dependency files or pass "
         "--sdk-version"]
     given = invoke("check", "--as-of", "2027-03-01", "--select", "CM501", "--sdk-version", "1.0.0", ".", cwd=tmp_path)
     assert "CM501 `top_k`" in given.stdout and "anthropic==1.0.0 (--sdk-version)" in given.stdout

@@ -61,8 +61,8 @@ def unknown_sdk(results: list[FileResult], scope_of: ScopeOf) -> tuple[list[File
     total = sum(counts.values())
     per_rule = ", ".join(f"{code} {count}" for code, count in sorted(counts.items()))
     return kept, (f"the anthropic version is unknown for {files} file{'s' if files > 1 else ''} (no dependency file "
-                  f"names anthropic): {total} call{'s' if total > 1 else ''} that fail on some versions "
-                  f"{'are' if total > 1 else 'is'} not reported ({per_rule}); pin anthropic in the project's "
+                  f"names anthropic): {total} call{'s' if total > 1 else ''} that "
+                  f"{'fail' if total > 1 else 'fails'} on some versions {'are' if total > 1 else 'is'} not reported ({per_rule}); pin anthropic in the project's "
                   "dependency files or pass --sdk-version")
 
 
