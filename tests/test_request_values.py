@@ -155,7 +155,7 @@ def test_move_keeps_comments_and_layout() -> None:
         },
         additionalModelRequestFields={
             "top_k": 20,  # sampling
-            "thinking": {"type": "enabled", "budget_tokens": 2048},
+            "thinking": {"type": "enabled", "budget_tokens": 2048},  # misplaced
         },
     )
     ''')

@@ -80,7 +80,10 @@ def remove_element(node: Container, element: Element) -> Container:
         comma = comma.with_changes(whitespace_after=comma.whitespace_after.with_changes(first_line=own_line))
     changes: dict[str, object] = {"comma": comma}
     if isinstance(removed, cst.Arg):
-        changes["whitespace_after_arg"] = removed.whitespace_after_arg
+        after = removed.whitespace_after_arg
+        if isinstance(after, cst.ParenthesizedWhitespace):
+            after = after.with_changes(first_line=own_line)
+        changes["whitespace_after_arg"] = after
     elements[-1] = elements[-1].with_changes(**changes)
     return _with_closing_line(_with_elements(node, elements), own_line)
 
@@ -95,9 +98,10 @@ def _with_closing_line(node: Container, line: cst.TrailingWhitespace) -> Contain
     return node
 
 
-def append_element(node: Container, element: Element) -> Container:
+def append_element(node: Container, element: Element, line: cst.TrailingWhitespace | None = None) -> Container:
     """Add an element at the end, keeping the container's layout (one per line stays one per line) and the
-    comment of the old last line on that line."""
+    comment of the old last line on that line; ``line`` ends the new element's line in a one-per-line layout
+    (a comment moved with the element)."""
     elements = list(elements_of(node))
     if not elements:
         return _with_elements(node, [element])
@@ -106,7 +110,7 @@ def append_element(node: Container, element: Element) -> Container:
     trailing = last.comma if isinstance(last.comma, cst.Comma) else None
     closing = last.whitespace_after_arg if isinstance(last, cst.Arg) else None
     if isinstance(separator.whitespace_after, cst.ParenthesizedWhitespace):
-        plain = cst.TrailingWhitespace()
+        plain = line or cst.TrailingWhitespace()
         separator = separator.with_changes(whitespace_after=separator.whitespace_after.with_changes(
             first_line=_last_line(node, trailing, closing), empty_lines=()))
         node = _with_closing_line(node, plain)
@@ -133,6 +137,81 @@ def _last_line(node: Container, trailing: cst.Comma | None,
         if isinstance(whitespace, cst.ParenthesizedWhitespace):
             return whitespace.first_line
     return cst.TrailingWhitespace()
+
+
+# -- line comments
+def _ends(node: Container, index: int) -> list[tuple[str, cst.BaseParenthesizableWhitespace]]:
+    """The places after element ``index`` (-1: after the opening bracket) where libcst may keep the end of its
+    line: the comma's whitespace, a last argument's, the closing bracket's (a dict's trailing comma has none)."""
+    if index < 0:
+        return [("opening", _opening(node))]
+    elements = elements_of(node)
+    element = elements[index]
+    found: list[tuple[str, cst.BaseParenthesizableWhitespace]] = []
+    if isinstance(element.comma, cst.Comma):
+        found.append(("comma", element.comma.whitespace_after))
+    if index == len(elements) - 1:
+        if isinstance(element, cst.Arg):
+            found.append(("arg", element.whitespace_after_arg))
+        for name in ("rbrace", "rbracket"):
+            if hasattr(node, name):
+                found.append((name, getattr(node, name).whitespace_before))
+    return found
+
+
+def _end_of(node: Container, index: int) -> cst.BaseParenthesizableWhitespace | None:
+    """The whitespace after element ``index`` that holds the end of its line, if a line ends there."""
+    return next((ws for _, ws in _ends(node, index) if isinstance(ws, cst.ParenthesizedWhitespace)), None)
+
+
+def _with_end(node: Container, index: int, whitespace: cst.ParenthesizedWhitespace) -> Container:
+    place = next(name for name, ws in _ends(node, index) if isinstance(ws, cst.ParenthesizedWhitespace))
+    if place == "opening":
+        if isinstance(node, cst.Call):
+            return node.with_changes(whitespace_before_args=whitespace)
+        name = "lbrace" if isinstance(node, cst.Dict) else "lbracket"
+        return node.with_changes(**{name: getattr(node, name).with_changes(whitespace_after=whitespace)})
+    if place in ("rbrace", "rbracket"):
+        return node.with_changes(**{place: getattr(node, place).with_changes(whitespace_before=whitespace)})
+    elements = list(elements_of(node))
+    element = elements[index]
+    if place == "comma":
+        elements[index] = element.with_changes(comma=element.comma.with_changes(whitespace_after=whitespace))
+    else:
+        elements[index] = element.with_changes(whitespace_after_arg=whitespace)
+    return _with_elements(node, elements)
+
+
+def line_comment(node: Container, element: Element) -> cst.TrailingWhitespace | None:
+    """The end of the element's line when the element has that line to itself and the line has a comment:
+    what moves with the element when it moves elsewhere."""
+    index = index_of(node, element)
+    start, end = _end_of(node, index - 1), _end_of(node, index)
+    if not (isinstance(start, cst.ParenthesizedWhitespace) and isinstance(end, cst.ParenthesizedWhitespace)):
+        return None
+    return end.first_line if end.first_line.comment is not None else None
+
+
+def ends_line(node: Container, index: int) -> bool:
+    """Whether a line ends after element ``index`` (-1: after the opening bracket)."""
+    return isinstance(_end_of(node, index), cst.ParenthesizedWhitespace)
+
+
+def one_per_line(node: Container) -> bool:
+    """Whether an element appended to the container gets a line of its own."""
+    return isinstance(_separator(node).whitespace_after, cst.ParenthesizedWhitespace)
+
+
+def with_line_comment(node: Container, index: int, line: cst.TrailingWhitespace) -> Container:
+    """Put ``line``'s comment at the end of the line that element ``index`` ends (-1: the opening bracket's),
+    after the comment already there; the container is unchanged where no line ends there (see ``ends_line``)."""
+    end = _end_of(node, index)
+    if not isinstance(end, cst.ParenthesizedWhitespace) or line.comment is None:
+        return node
+    own = end.first_line
+    if own.comment is not None:
+        line = own.with_changes(comment=cst.Comment(f"{own.comment.value}  {line.comment.value}"))
+    return _with_end(node, index, end.with_changes(first_line=line))
 
 
 # -- new elements

@@ -7,9 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import libcst as cst
-
-from claude_migrate.analysis.edits import EditSet, append_element, can_hold, entry_for, remove_entry, renamed_key, string
+from claude_migrate.analysis.moves import find_destination, move_edits
 from claude_migrate.data.errors import DataError
 from claude_migrate.kinds.base import Param, register
 from claude_migrate.kinds.param_checks import check_known
@@ -74,43 +72,12 @@ class MoveRequestKey(RequestKind):
             error = problem.message
         values: dict[str, Any] = {"source": ".".join(move.source), "destination": ".".join(move.destination),
                                   "error": error}
-        blocked, view, missing = self._destination(request, move)
-        if blocked:
-            self.report(entry.key_node, safety="manual", note=f"; {blocked}", **values)
+        destination = find_destination(request.resolver, request.args, move.destination)
+        if destination.blocked:
+            self.report(entry.key_node, safety="manual", note=f"; {destination.blocked}", **values)
             return
-        assert view is not None
-        edits = EditSet()
-        if view.container is entry.container and len(missing) == 1:
-            edits.replace(entry.key_node, renamed_key(entry.key_node, missing[0]))
-        else:
-            value: cst.BaseExpression = entry.value
-            for key in reversed(missing[1:]):
-                value = cst.Dict([cst.DictElement(string(key), value, whitespace_after_colon=cst.SimpleWhitespace(" "))])
-            new_element = entry_for(view.container, missing[0], value)
-            edits.change(view.container, lambda node: append_element(node, new_element))  # type: ignore[arg-type]
-            remove_entry(edits, entry, source_view, prune=view.container is not entry.container)
-        note = self.shared_note(entry.via, view.via)
+        assert destination.view is not None
+        edits = move_edits(entry, source_view, destination)
+        note = self.shared_note(entry.via, destination.view.via)
         self.report(entry.key_node, safety="unsafe" if note else "safe", replacements=edits.replacements(),
                     note=note, **values)
-
-    def _destination(self, request: Request, move: KeyMove) -> tuple[str, MappingView | None, KeyPath]:
-        """The deepest existing mapping on the way to the destination and the keys still missing below it, or
-        why the move needs a human."""
-        resolver, view = request.resolver, request.args
-        destination = ".".join(move.destination)
-        for depth, key in enumerate(move.destination):
-            step = view.get(key)
-            if step is None:
-                missing = move.destination[depth:]
-                if not can_hold(view.container, missing[0]):
-                    return f"`{missing[0]}` cannot be a keyword argument", None, ()
-                return "", view, missing
-            if not isinstance(step, Entry):
-                return f"`{destination}` may already be set where this tool cannot see", None, ()
-            if depth == len(move.destination) - 1:
-                return f"`{destination}` is already set: merge the two by hand", None, ()
-            inner = resolver.mapping(step.reached(), step)
-            if inner is None:
-                return f"`{'.'.join(move.destination[:depth + 1])}` is not a dict written in this file", None, ()
-            view = inner
-        return "", view, ()
