@@ -1,7 +1,8 @@
 """Fixture projects: several files checked and fixed together, as `claude-migrate fix .` meets a real tree.
-Each ``fixtures/projects/NAME`` has ``in/`` (the tree), ``out/`` (the tree after a plain fix) and ``findings``
-(``path:line:col CODE safety role`` for each finding of ``check`` on ``in/``). ``pytest --update-fixtures``
-rewrites ``out/`` and ``findings`` for a reviewer to read in the diff. After the fix the project's own tests
+Each ``fixtures/projects/NAME`` has ``in/`` (the tree), ``out/`` (the tree after a plain fix), ``findings``
+(``path:line:col CODE safety role`` for each finding of ``check`` on ``in/``) and, where some fixes are unsafe,
+``out-unsafe/`` (the tree after ``fix --unsafe-fixes``). ``pytest --update-fixtures`` rewrites ``out/``,
+``out-unsafe/`` and ``findings`` for a reviewer to read in the diff. After the fix the project's own tests
 still pass: a safe fix keeps the program's meaning."""
 
 from __future__ import annotations
@@ -43,7 +44,23 @@ def test_project(project: Path, tmp_path: Path, request: pytest.FixtureRequest) 
     assert f"Fixed {safe} findings" in fixed.stdout, "check and fix agree on what a plain fix changes"
     again = invoke("fix", "--as-of", AS_OF, ".", cwd=work)
     assert "Fixed 0 findings in 0 files" in again.stdout
+    unsafe = sum(1 for item in reported if item["fix_safety"] == "unsafe")
+    if unsafe or (project / "out-unsafe").is_dir():
+        _check_unsafe_fixes(project, tmp_path, safe + unsafe, request.config.getoption("--update-fixtures"))
     if (work / "tests").is_dir():
         tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=work,
                                capture_output=True, text=True, timeout=120)
         assert tests.returncode == 0, tests.stdout
+
+
+def _check_unsafe_fixes(project: Path, tmp_path: Path, fixable: int, update: bool) -> None:
+    """``fix --unsafe-fixes`` on a fresh copy gives ``out-unsafe/`` and applies every safe and unsafe fix."""
+    work = tmp_path / "unsafe" / project.name
+    shutil.copytree(project / "in", work)
+    fixed = invoke("fix", "--as-of", AS_OF, "--unsafe-fixes", ".", cwd=work)
+    assert fixed.returncode in (0, 1), fixed.stderr
+    if update:
+        shutil.rmtree(project / "out-unsafe", ignore_errors=True)
+        shutil.copytree(work, project / "out-unsafe", ignore=shutil.ignore_patterns(".*", "__pycache__"))
+    assert tree(work) == tree(project / "out-unsafe")
+    assert f"Fixed {fixable} findings" in fixed.stdout, "check and fix --unsafe-fixes agree on what they change"

@@ -65,12 +65,15 @@ def _separator(node: Container) -> cst.Comma:
 
 
 def remove_element(node: Container, element: Element) -> Container:
-    """Drop one element. Removing the last one, the element before it takes over the trailing comma and the
-    closing layout, but keeps the comment of its own line (the removed line's comment goes with it)."""
+    """Drop one element. A line that ended after it still ends after the element before it. Removing the last
+    one, the element before it takes over the trailing comma and the closing layout, but keeps the comment of its
+    own line (the removed line's comment goes with it)."""
     elements = list(elements_of(node))
     index = index_of(node, element)
     removed = elements.pop(index)
     if index < len(elements) or not elements:
+        if index > 0 and _breaks_line(removed.comma) and not _breaks_line(elements[index - 1].comma):
+            elements[index - 1] = elements[index - 1].with_changes(comma=removed.comma)  # the line ends there
         return _with_elements(node, elements)
     own = elements[-1].comma
     own_line = own.whitespace_after.first_line if isinstance(own, cst.Comma) and isinstance(
@@ -86,6 +89,10 @@ def remove_element(node: Container, element: Element) -> Container:
         changes["whitespace_after_arg"] = after
     elements[-1] = elements[-1].with_changes(**changes)
     return _with_closing_line(_with_elements(node, elements), own_line)
+
+
+def _breaks_line(comma: cst.Comma | cst.MaybeSentinel) -> bool:
+    return isinstance(comma, cst.Comma) and isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace)
 
 
 def _with_closing_line(node: Container, line: cst.TrailingWhitespace) -> Container:

@@ -69,6 +69,12 @@ class RunsOn:
     target: str
     request: bool = True
     moves: bool = False  # the request names a model the target replaces: ``models`` hold only after the model fix
+    named: tuple[Model, ...] = ()  # with ``moves``: the model the request names until the model fix is applied
+
+    @property
+    def may_name(self) -> tuple[Model, ...]:
+        """Every model the request may name: before and after the model fix."""
+        return (*self.named, *self.models)
 
     def describe(self, models: tuple[Model, ...] | None = None) -> str:
         chosen = [model.name for model in (models if models is not None else self.models)]
@@ -308,7 +314,7 @@ class Requests(Provider):
             replacement = target.replacement_for(model)
             if replacement is None or replacement.model.key == model.key:
                 return RunsOn((model,), True, target.name)
-            return RunsOn((replacement.model,), True, target.name, moves=True)
+            return RunsOn((replacement.model,), True, target.name, moves=True, named=(model,))
         return RunsOn.whole_target(target, request=True)
 
     def _model(self, text: str) -> Model | None:

@@ -170,6 +170,17 @@ def _at_least(inner: Fields, fact: str, value: Any) -> Number | tuple[int, ...]:
     return value
 
 
+def parse_constants(fields: Fields, key: str, required: bool) -> dict[str, Number | str] | None:
+    """``{temperature: 1}``: keyword arguments and one constant each (an API default, say)."""
+    mapping = fields.mapping(key, required=required)
+    if mapping is None:
+        return None
+    for name, value in mapping.items():
+        if not (is_number(value) or isinstance(value, str)):
+            raise mapping.error(name, f"expected a number or a string, got {type(value).__name__}")
+    return dict(mapping)
+
+
 def check_fact_values(test: ModelTest, catalogue: Catalogue, where: YamlMap) -> None:
     """The values an ``in:`` test lists must be ones the catalogue uses (tiers and thinking modes come from it)."""
     allowed = {"tier": catalogue.tiers, "thinking": catalogue.thinking_modes}.get(test.fact)
@@ -179,7 +190,8 @@ def check_fact_values(test: ModelTest, catalogue: Catalogue, where: YamlMap) -> 
 
 
 PARSERS: dict[str, Callable[[Fields, str, bool], Any]] = {
-    "field": parse_field, "range": parse_range, "compare": parse_compare, "model_test": parse_model_test}
+    "field": parse_field, "range": parse_range, "compare": parse_compare, "model_test": parse_model_test,
+    "constants": parse_constants}
 
 
 def check_one_other_field(params: dict[str, Any], raw: YamlMap) -> None:

@@ -29,7 +29,7 @@ class Param:
     """One parameter a kind accepts in its rule's ``params`` block."""
 
     type: str  # "str", "int", "bool", "str_list", "version" (a string like "3.5"), or one of the condition
-    # vocabulary's types (data/conditions.py): "field", "range", "compare", "model_test"
+    # vocabulary's types (data/conditions.py): "field", "range", "compare", "model_test", "constants"
     required: bool = False
     default: Any = None
     choices: tuple[str, ...] | None = None
