@@ -315,7 +315,7 @@ class Requests(Provider):
         for hit in self.ctx.data.matcher.find(text):
             if hit.known is not None:
                 return hit.known.model
-            if hit.invalid is not None:
+            if hit.invalid is not None and hit.invalid.sure:
                 return hit.invalid.means
         return None
 

@@ -142,7 +142,9 @@ class ConfigScanner:
         def region() -> SiteRegion:
             return site_region(self.options, self.data, lambda: None, regions)
 
-        hits = [(number, line, hit) for number, line in lines for hit in self.data.matcher.find(line)]
+        # a config file never shows that a value is sent, so a name-like misspelling is no ID here
+        hits = [(number, line, hit) for number, line in lines for hit in self.data.matcher.find(line)
+                if not hit.name_like]
         roles = [in_test(role, path) for role in _roles(hits)]
         writable = _parses(self.file_type, text)
         findings = []
