@@ -165,6 +165,8 @@ class ToolBetaFlag(BetaFlagKind):
         flags = self.flags_of(request)
         old = [f.text for f in flags.flags if f.text in self.params["flags"]] if flags else []
         planned = self._needed(request) if old else None
+        if flags and old and planned is None and not flags.via:
+            self._built_elsewhere(flags, old)
         if not flags or planned is None:
             return
         needed, safety = planned
@@ -181,6 +183,17 @@ class ToolBetaFlag(BetaFlagKind):
         else:
             action = "no tool of the request needs it any more: remove it"
         self.rewrite(request, flags, changes, safety, flag=listed(old), field=flags.hit.label, action=action)
+
+    def _built_elsewhere(self, flags: BetaFlags, old: list[str]) -> None:
+        """The request's tools come from a call or a name this file does not resolve: the flag is reported for a
+        human, naming the flags the newer tool versions need (a name that holds the flag is reported where the
+        name is written, as a flag outside a request)."""
+        newer = sorted({kind.beta for kind in self.ctx.data.tools.by_type.values() if kind.beta and kind.beta not in old})
+        node = next(flag.node for flag in flags.flags if flag.text in old)
+        self.report(node, safety="manual", flag=listed(old), field=flags.hit.label, note="",
+                    action=f"the request's tools are built elsewhere, so the flag they need is not known here: "
+                           f"once they are at their Claude 4 versions, write the flag of the computer tool's version "
+                           f"({listed(newer)}) or remove it")
 
     def _needed(self, request: Request) -> tuple[set[str], str] | None:
         """The beta flags the request's Anthropic-defined tools need once the selected tool-version rules have
