@@ -82,10 +82,14 @@ def _compile(template: str, pieces: dict[str, str]) -> re.Pattern[str]:
 class IdGrammar:
     """The forms of every platform and the catalogue they are checked against."""
 
-    def __init__(self, forms: list[Form], catalogue: Catalogue) -> None:
+    def __init__(self, forms: list[Form], pieces: dict[str, str], catalogue: Catalogue) -> None:
         self.forms = forms
         self.catalogue = catalogue
         self.families = frozenset(catalogue.tiers)
+        # the pieces a loose reading recognises, from the same data as the forms
+        self._date = re.compile(pieces["date"])
+        self._number = re.compile(pieces["major"])
+        self._suffix = re.compile(f"v(?:{pieces['n']})")
 
     # -- finding the strings that look like IDs
     def candidate_at(self, text: str, at: int) -> tuple[int, int] | None:
@@ -130,13 +134,13 @@ class IdGrammar:
                 return None
             if word in self.families and family is None:
                 family, version_first = word, bool(version)
-            elif re.fullmatch(r"20\d{6}", word) and date is None:
+            elif self._date.fullmatch(word) and date is None:
                 date, vertex = word, vertex or sep == "@"
-            elif re.fullmatch(r"v\d", word) or word == "latest":
+            elif self._suffix.fullmatch(word) or word == "latest":
                 continue
-            elif word.isdigit() and sep == ":" and index and re.fullmatch(r"v\d", tokens[index - 1][1]):
+            elif word.isdigit() and sep == ":" and index and self._suffix.fullmatch(tokens[index - 1][1]):
                 bedrock_suffix = True
-            elif re.fullmatch(r"\d{1,2}", word) and len(version) < 2 and (family is None or not date):
+            elif self._number.fullmatch(word) and len(version) < 2 and (family is None or not date):
                 dotted = dotted or sep == "."
                 version.append(word)
             else:
@@ -254,4 +258,4 @@ def load_id_grammar(path: Path, catalogue: Catalogue) -> IdGrammar:
             forms.append(Form(Platform(platform_name), template, pattern,
                               _generation(since.split(".")) if since else None,
                               _generation(before.split(".")) if before else None, tuple(keys)))
-    return IdGrammar(forms, catalogue)
+    return IdGrammar(forms, pieces, catalogue)
