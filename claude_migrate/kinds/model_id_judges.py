@@ -348,10 +348,6 @@ class InvalidIds(IdJudge):
     def may_report(self, spelling: str) -> bool:
         return spelling in self.data.catalogue.invalid_ids or self.data.matcher.misspelled(spelling) is not None
 
-    def applies(self, hit: IdHit, role: Role) -> bool:
-        """A misspelling that is also a model's everyday name (claude-sonnet-4.5) only as a request's model."""
-        return hit.invalid is None or not hit.invalid.name_like or role.name == REQUEST
-
     def judge(self, hit: IdHit, region: RegionSource, others: Sequence[IdJudge]) -> Verdict | None:
         invalid = hit.invalid
         if invalid is None:
