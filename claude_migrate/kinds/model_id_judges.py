@@ -378,7 +378,8 @@ class InvalidIds(IdJudge):
             rewrite = self.bedrock_text(hit, model, valid, safety, region)
         else:
             rewrite = Rewrite(valid, safety)
-        meant = f"it means `{invalid.nearest}`; " if invalid.nearest and model is not invalid.means else ""
+        named = invalid.nearest is not None and f"`{invalid.nearest}`" in invalid.why
+        meant = f"it means `{invalid.nearest}`; " if invalid.nearest and model is not invalid.means and not named else ""
         return Verdict(hit, rewrite, {**values, "advice": f"{meant}use `{rewrite.text}`"})
 
 
