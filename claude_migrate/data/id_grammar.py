@@ -180,9 +180,12 @@ class IdGrammar:
         bare = text[text.find(f"{PROVIDER}."):] if platform is Platform.BEDROCK and reading.providers else text
         slips = list(reading.slips)
         if self.follows(text):
-            if len(dated) != 1 or bare == dated[0].id_for(platform):
+            # well formed, but the one model it names is spelled otherwise there: a snapshot's Bedrock suffix
+            # (-v2:0 for -v1:0), or an undated Bedrock spelling of a dated model
+            named = dated if reading.date else models if platform is Platform.BEDROCK else []
+            if len(named) != 1 or bare in (named[0].id_for(platform), *named[0].bedrock_other_ids):
                 return None
-            model = dated[0]
+            model = named[0]
             slips.append(f"{model.name} on {platform.label} is `{model.id_for(platform)}`")
             return self._invalid(text, reading, [model], slips, sure=True)
         if not models:
