@@ -14,6 +14,7 @@ from conftest import run_cli
 from claude_migrate.data.catalogue import load_catalogue
 from claude_migrate.data.errors import DataError
 from claude_migrate.data.loading import rules_dir
+from claude_migrate.data.id_grammar import load_id_grammar
 from claude_migrate.data.targets import load_region_prefixes, load_targets
 from claude_migrate.data.tool_types import load_tool_types
 
@@ -175,8 +176,13 @@ def _tools(folder: Path) -> object:
     return load_tool_types(folder / "tools.yaml", load_catalogue(folder / "models.yaml"))
 
 
+def _grammar(folder: Path) -> object:
+    return load_id_grammar(folder / "id-grammar.yaml", load_catalogue(folder / "models.yaml"))
+
+
 LOADERS: dict[str, Callable[[Path], object]] = {
-    "models.yaml": _catalogue, "targets.yaml": _targets, "bedrock-regions.yaml": _regions, "tools.yaml": _tools}
+    "models.yaml": _catalogue, "targets.yaml": _targets, "bedrock-regions.yaml": _regions, "tools.yaml": _tools,
+    "id-grammar.yaml": _grammar}
 OPUS_4_6_SOURCES = "sources: [ant-overview, ant-bedrock-legacy, ant-release-notes, ant-thinking-errors"
 BAD_CATALOGUE = {
     "unknown source key": ("models.yaml", Bad(OPUS_4_6_SOURCES, OPUS_4_6_SOURCES.replace("overview", "overveiw"),
@@ -206,6 +212,11 @@ BAD_CATALOGUE = {
                                                              "worldwide: {prefixes: [global], sources: [aws-global]}",
                                                              "worldwide:", "sources",
                                                              "unknown source key 'aws-global'")),
+    "unknown ID piece": ("id-grammar.yaml", Bad("claude-{family}-{major}[-{minor}]@{date}",
+                                                "claude-{family}-{major}[-{minor}]@{day}", "@{day}", "form",
+                                                "not a form with known pieces")),
+    "unknown grammar source": ("id-grammar.yaml", Bad("sources: [facts-1e]\n", "sources: [facts-1f]\n",
+                                                      "facts-1f", "sources", "unknown source key 'facts-1f'")),
     "unknown tool family": ("tools.yaml", Bad("family: computer_toolset\n", "family: computer_tools\n",
                                               "family: computer_tools", "family", "'computer_tools' is not one of")),
     "unknown replacing family": ("tools.yaml", Bad("computer: {replaced_by: computer_toolset}",

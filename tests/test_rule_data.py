@@ -200,6 +200,17 @@ def test_text_editor_types_keep_their_names() -> None:
     assert not wrong, f"text editor types paired with the wrong name: {wrong}"
 
 
+def test_every_catalogue_id_follows_the_id_grammar() -> None:
+    """The grammar is the catalogue's own shape: each valid ID follows a form of its platform, and each listed
+    misspelling either follows none or is read by the grammar as a misspelling of a catalogue model."""
+    grammar = DATA.matcher.grammar
+    assert grammar is not None
+    astray = [text for text in CATALOGUE.ids if not grammar.follows(text)]
+    assert not astray, f"catalogue IDs that follow no form of rules/catalogue/id-grammar.yaml: {astray}"
+    well_formed = [text for text in CATALOGUE.invalid_ids if grammar.follows(text) and grammar.invalid(text) is None]
+    assert not well_formed, f"listed invalid IDs the grammar takes for valid ones: {well_formed}"
+
+
 def test_first_party_ids_agree_with_the_facts() -> None:
     documented = valid_ids(Platform.FIRST_PARTY)
     listed: set[str] = set()

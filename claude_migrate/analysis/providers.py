@@ -212,7 +212,8 @@ class IdSites(Provider):
 
     def _distinct_ids(self, nodes: list[cst.BaseExpression]) -> set[str]:
         matcher = self.ctx.data.matcher
-        return {hit.text for node in nodes if (text := literal_text(node)) is not None for hit in matcher.find(text)}
+        return {hit.text for node in nodes if (text := literal_text(node)) is not None for hit in matcher.find(text)
+                if not hit.name_like}
 
     def _catalogue(self, nodes: list[cst.BaseExpression], what: str) -> None:
         found = self._distinct_ids(nodes)

@@ -14,9 +14,9 @@ from claude_migrate.analysis.botocore_check import ParamProblem, validate
 from claude_migrate.data.catalogue import Model
 from claude_migrate.analysis.context import Provider
 from claude_migrate.analysis.providers import Imports
+from claude_migrate.analysis.runs_on import RunsOn
 from claude_migrate.analysis.strings import literal_text
 from claude_migrate.data.surfaces import KeyPath, Surface
-from claude_migrate.data.targets import Target
 from claude_migrate.analysis.values import UNKNOWN, Entry, MappingView, PartialDict, Reached, Resolver, Unknown, Via, known_part
 
 if TYPE_CHECKING:
@@ -57,39 +57,6 @@ class BetaFlags:
     @property
     def texts(self) -> list[str]:
         return [flag.text for flag in self.flags]
-
-
-@dataclass(frozen=True)
-class RunsOn:
-    """The models a request will run on after migration; ``known`` is False when its model ID is not static,
-    ``request`` is False for code that no request in the file ties to a model."""
-
-    models: tuple[Model, ...]
-    known: bool
-    target: str
-    request: bool = True
-    moves: bool = False  # the request names a model the target replaces: ``models`` hold only after the model fix
-    named: tuple[Model, ...] = ()  # with ``moves``: the model the request names until the model fix is applied
-
-    @property
-    def may_name(self) -> tuple[Model, ...]:
-        """Every model the request may name: before and after the model fix."""
-        return (*self.named, *self.models)
-
-    def describe(self, models: tuple[Model, ...] | None = None) -> str:
-        chosen = [model.name for model in (models if models is not None else self.models)]
-        names = " and ".join([", ".join(chosen[:-1]), chosen[-1]] if len(chosen) > 1 else chosen)
-        if self.known:
-            return names
-        if not self.request:
-            return f"the {self.target} target's models ({names})"
-        return f"{names} of the {self.target} target (the request's model is not known statically)"
-
-    @classmethod
-    def whole_target(cls, target: Target, *, request: bool) -> RunsOn:
-        """Every model of the target: what a request (or other code) whose model is not known may run on."""
-        models = {replacement.model.key: replacement.model for replacement in target.replace.values()}
-        return cls(tuple(models.values()), False, target.name, request)
 
 
 @dataclass
@@ -321,7 +288,7 @@ class Requests(Provider):
         for hit in self.ctx.data.matcher.find(text):
             if hit.known is not None:
                 return hit.known.model
-            if hit.invalid is not None:
+            if hit.invalid is not None and hit.invalid.sure:
                 return hit.invalid.means
         return None
 

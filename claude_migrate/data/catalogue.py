@@ -145,11 +145,20 @@ class KnownId:
 
 @dataclass(frozen=True)
 class InvalidId:
+    """An ID no platform serves and the model it means: listed in the catalogue, or read by the ID grammar (then
+    ``nearest`` is the valid ID it is closest to; not ``sure`` when it may mean another one too, the ``others``)."""
+
     text: str
     means: Model
     platform: Platform
     why: str
     sources: tuple[str, ...]
+    nearest: str | None = None
+    sure: bool = True  # the ID means one model and one ID: only then is it rewritten
+    others: tuple[str, ...] = ()
+    # A Claude API spelling such as claude-sonnet-4.5 is also the name people, CLIs and other services (llm aliases,
+    # leaderboards, IDE model pickers) use for the model: it is an error only where a request sends it.
+    name_like: bool = False
 
 
 @dataclass

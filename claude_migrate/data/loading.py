@@ -10,6 +10,7 @@ from pathlib import Path
 
 from claude_migrate.data.catalogue import load_catalogue
 from claude_migrate.data.errors import DataError
+from claude_migrate.data.id_grammar import load_id_grammar
 from claude_migrate.data.model_ids import IdMatcher
 from claude_migrate.data.rule_data import RuleData
 from claude_migrate.data.rules import KindSchema, RuleSpec, load_rules
@@ -46,7 +47,7 @@ def load_rule_data(base: Path | None = None, extra_dirs: tuple[Path, ...] = ()) 
         catalogue=catalogue,
         targets=load_targets(folder / "targets.yaml", catalogue, overlays(extra_dirs, "targets.yaml")),
         regions=load_region_prefixes(folder / "bedrock-regions.yaml", catalogue),
-        matcher=IdMatcher(catalogue),
+        matcher=IdMatcher(catalogue, load_id_grammar(folder / "id-grammar.yaml", catalogue)),
         surfaces=load_surfaces(folder / "surfaces.yaml"),
         tools=load_tool_types(folder / "tools.yaml", catalogue),
     )

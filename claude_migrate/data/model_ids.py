@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from claude_migrate.data.catalogue import Catalogue, InvalidId, KnownId
+from claude_migrate.data.id_grammar import STEM, IdGrammar
 
 _ARN = re.compile(
     r"arn:aws[\w-]*:bedrock:(?P<region>[\w*-]*):(?P<account>[\d*]*):"
@@ -30,6 +32,11 @@ class IdHit:
     arn_start: int | None = None  # where the ARN around the ID starts in the string
 
     @property
+    def name_like(self) -> bool:
+        """A misspelling that is also the model's everyday name (claude-sonnet-4.5): an ID only where sent."""
+        return self.invalid is not None and self.invalid.name_like
+
+    @property
     def bare_id(self) -> str:
         return self.known.text if self.known else self.invalid.text  # type: ignore[union-attr]
 
@@ -46,10 +53,13 @@ def _common_part(spellings: list[str]) -> str:
 
 
 class IdMatcher:
-    """A compiled search for every ID in the catalogue (valid and known-invalid), longest first."""
+    """A compiled search for every ID in the catalogue (valid and known-invalid), longest first, and for the
+    strings the ID grammar reads as misspelled IDs of catalogue models."""
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, grammar: IdGrammar | None = None) -> None:
         self.catalogue = catalogue
+        self.grammar = grammar
+        self._misspelled: dict[str, InvalidId | None] = {}
         spellings = sorted({*catalogue.ids, *catalogue.invalid_ids}, key=len, reverse=True)
         alternation = "|".join(re.escape(text) for text in spellings)
         prefixes = "|".join(re.escape(p) for p in sorted(catalogue.profile_prefixes, key=len, reverse=True))
@@ -78,7 +88,27 @@ class IdMatcher:
             found.update(spelling for spelling, offset in self.anchored
                          if at >= offset and text.startswith(spelling, at - offset))
             at = text.find(self.anchor, at + 1)
-        return found
+        return found | {text[start:end] for start, end in self._misspellings(text)}
+
+    def misspelled(self, text: str) -> InvalidId | None:
+        """What the ID grammar says of one ID-like string (remembered: a run meets the same strings often)."""
+        if self.grammar is None:
+            return None
+        if text not in self._misspelled:
+            self._misspelled[text] = None if text in self.catalogue.ids else self.grammar.invalid(text)
+        return self._misspelled[text]
+
+    def _misspellings(self, text: str, taken: Sequence[IdHit] = ()) -> list[tuple[int, int]]:
+        """The spans of the misspelled IDs in ``text`` that overlap none of ``taken``."""
+        spans = []
+        at = text.find(STEM) if self.grammar is not None else -1
+        while at != -1:
+            span = self.grammar.candidate_at(text, at)  # type: ignore[union-attr]
+            if span is not None and not any(span[0] < hit.end and hit.start < span[1] for hit in taken) \
+                    and self.misspelled(text[span[0]:span[1]]) is not None:
+                spans.append(span)
+            at = text.find(STEM, span[1] if span else at + 1)
+        return spans
 
     def find(self, value: str, *, after_placeholder: bool = False) -> list[IdHit]:
         """All IDs in ``value``; ``after_placeholder`` means an f-string field stands right before it. An ID whose
@@ -96,7 +126,17 @@ class IdMatcher:
                 continue
             hits.append(self._hit(value, match.start(), match.end(), match.group("id"), match.group("prefix"),
                                   dynamic=False))
+        for start, end in self._misspellings(value, hits):
+            hits.append(self._misspelled_hit(value, start, end))
         return sorted(hits, key=lambda hit: hit.start)
+
+    def _misspelled_hit(self, value: str, start: int, end: int) -> IdHit:
+        """A hit for a misspelled ID; its one profile prefix (written once or twice) is kept by a fix."""
+        text = value[start:end]
+        profiles = {part for part in text[:text.find(STEM)].split(".")[:-1] if part in self.catalogue.profile_prefixes}
+        return IdHit(start=start, end=end, text=text, known=None, invalid=self.misspelled(text),
+                     prefix=next(iter(profiles)) if len(profiles) == 1 else None, dynamic_prefix=False,
+                     arn_resource=None, arn_account=None, arn_region=None)
 
     def _hit(self, value: str, start: int, end: int, text: str, prefix: str | None, *, dynamic: bool) -> IdHit:
         known = self.catalogue.ids.get(text)

@@ -1,6 +1,8 @@
 """Config and data files (.env, YAML, JSON, TOML, INI): model IDs found in the text, fixed by exact replacement.
 
-Only the model-ID rules apply here (rules whose kind has a judge in :mod:`claude_migrate.kinds.model_id_judges`).
+The model-ID rules apply here (rules whose kind has a judge in :mod:`claude_migrate.kinds.model_id_judges`), and
+the beta-flag rules report a flag written in the file as they report one written outside a request in Python
+(:mod:`claude_migrate.kinds.beta_strays`): for a human, since no request shows where it is sent.
 The scanner reads lines, skips whole-line comments, and replaces exactly the characters of each ID,
 so every other byte of the file stays as it was. No libcst: a config file never pays for the parser.
 """
@@ -22,6 +24,7 @@ from claude_migrate.analysis.roles import (
     CATALOGUE, CONFIGURATION, UNKNOWN, Role, in_test, names_a_model,
 )
 from claude_migrate.data.model_ids import IdHit
+from claude_migrate.kinds.beta_strays import STRAYS
 from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge, SiteRegion, Verdict, role_safety, site_region
 from claude_migrate.engine.source import FixedPointError, SourceError
 
@@ -34,8 +37,17 @@ _REGION = re.compile(r"(?<![\w-])(?:us-gov|us|eu|ap|ca|sa|me|af|il|mx)-[a-z]+-\d
 
 
 def id_rules(rules: list[RuleSpec] | tuple[RuleSpec, ...]) -> list[RuleSpec]:
-    """The selected rules that apply to config files: those of the model-ID kinds."""
+    """The selected rules of the model-ID kinds."""
     return [rule for rule in rules if rule.kind in ID_JUDGES]
+
+
+def config_rules(rules: list[RuleSpec] | tuple[RuleSpec, ...]) -> list[RuleSpec]:
+    """The selected rules that apply to config files: the model-ID kinds and the beta-flag kinds."""
+    return [rule for rule in rules if rule.kind in ID_JUDGES or rule.kind in STRAYS]
+
+
+def _flag_pattern(flags: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(rf"(?<![\w-]){re.escape(flag)}(?![\w-])" for flag in flags))
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -102,6 +114,7 @@ def _parses(file_type: str, text: str) -> bool:
 
 
 _KEY = re.compile(r"""^\s*(?:export\s+|-\s+)?["']?([A-Za-z0-9_.\-]+)["']?\s*[:=]""")
+_INLINE_KEY = re.compile(r"""["']?([A-Za-z0-9_.\-]+)["']?\s*[:=]""")  # a key inside a line: a JSON object
 
 
 def _roles(hits: list[tuple[int, str, IdHit]]) -> list[Role]:
@@ -133,6 +146,7 @@ class ConfigScanner:
         self.file_type = file_type
         self.comment_marks = COMMENT_MARKS.get(file_type, ("#",))
         self.judges: list[IdJudge] = [ID_JUDGES[rule.kind](rule, data, options) for rule in id_rules(rules)]
+        self.flag_rules = [(rule, _flag_pattern(rule.params["flags"])) for rule in rules if rule.kind in STRAYS]
 
     def check(self, path: str, text: str) -> list[Finding]:
         lines = [(number, line) for number, line in enumerate(text.split("\n"), start=1)
@@ -142,7 +156,9 @@ class ConfigScanner:
         def region() -> SiteRegion:
             return site_region(self.options, self.data, lambda: None, regions)
 
-        hits = [(number, line, hit) for number, line in lines for hit in self.data.matcher.find(line)]
+        # a config file never shows that a value is sent, so a name-like misspelling is no ID here
+        hits = [(number, line, hit) for number, line in lines for hit in self.data.matcher.find(line)
+                if not hit.name_like]
         roles = [in_test(role, path) for role in _roles(hits)]
         writable = _parses(self.file_type, text)
         findings = []
@@ -150,7 +166,27 @@ class ConfigScanner:
             for judge in self.judges:
                 if judge.applies(hit, role) and (verdict := judge.judge(hit, region, self.judges)) is not None:
                     findings.append(self._finding(path, number, judge.spec, verdict, role, writable))
+        findings.extend(self._flags(path, lines))
         return sorted(findings, key=lambda f: f.sort_key)
+
+    def _flags(self, path: str, lines: list[tuple[int, str]]) -> list[Finding]:
+        """The beta flags written on the lines, each under the key of its line or of the list it is an item of."""
+        findings = []
+        key = "a value"
+        for number, line in lines:
+            if (match := _KEY.match(line)) is not None and not line.lstrip().startswith("-"):
+                key = match.group(1)
+            for rule, pattern in self.flag_rules:
+                found = list(pattern.finditer(line))
+                inline = [m.group(1) for m in _INLINE_KEY.finditer(line[:found[0].start()])] if found else []
+                values = STRAYS[rule.kind](rule, self.options, [m.group() for m in found],
+                                           inline[-1] if inline else key) if found else None
+                if values is None:
+                    continue
+                start, end = Position(number, found[0].start()), Position(number, found[-1].end())
+                findings.append(Finding(path, rule.code, rule.name, rule.severity, rule.render(**values), start, end,
+                                        None, role=CONFIGURATION, subject=found[0].group()))
+        return findings
 
     def _finding(self, path: str, line: int, rule: RuleSpec, verdict: Verdict, role: Role, writable: bool) -> Finding:
         rewrite = verdict.fix

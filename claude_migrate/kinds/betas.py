@@ -10,9 +10,10 @@ import libcst as cst
 
 from claude_migrate.analysis.edits import EditSet, remove_element, remove_entry, with_text
 from claude_migrate.kinds.base import Param, register, weakest
+from claude_migrate.kinds.beta_strays import STRAYS, flags_in, listed
 from claude_migrate.kinds.request_kind import RequestKind, models_where
 from claude_migrate.kinds.tools import ToolVersion
-from claude_migrate.analysis.requests import BetaFlags, Request, Requests, RunsOn
+from claude_migrate.analysis.requests import BetaFlags, Request, Requests
 from claude_migrate.analysis.strings import literal_text
 from claude_migrate.analysis.values import Entry, MappingView
 from claude_migrate.data.rule_data import RuleData
@@ -20,10 +21,6 @@ from claude_migrate.data.rule_data import RuleData
 if TYPE_CHECKING:
     from claude_migrate.analysis.context import FileContext
     from claude_migrate.data.rules import RuleSpec
-
-
-def listed(texts: list[str]) -> str:
-    return ", ".join(f"`{text}`" for text in texts)
 
 
 class BetaFlagKind(RequestKind):
@@ -68,8 +65,7 @@ class BetaFlagKind(RequestKind):
     leave_Assign = leave_AnnAssign = leave_DictElement = leave_Arg = _unlabel
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        found = [part.strip() for part in (literal_text(node) or "").split(",")]
-        found = [flag for flag in found if flag in self.params["flags"]]
+        found = flags_in(literal_text(node) or "", self.params["flags"])
         if found:
             self._strays.append((node, self._labels[-1] if self._labels else "a string", found))
 
@@ -88,7 +84,7 @@ class BetaFlagKind(RequestKind):
 
     def stray_values(self, found: list[str], label: str) -> dict[str, str] | None:
         """The message fields of a flag written outside a request; None when it is right as it is."""
-        raise NotImplementedError
+        return STRAYS[self.KIND](self.spec, self.ctx.options, found, label)
 
     def flags_of(self, request: Request) -> BetaFlags | None:
         flags = request.beta_flags()
@@ -156,16 +152,6 @@ class RemoveBetaFlag(BetaFlagKind):
             self.report(flags.hit.entry.key_node, safety="manual", **values,
                         note=f"; {request.runs_on.describe(others)} may still use it, so it is not removed")
 
-    def stray_values(self, found: list[str], label: str) -> dict[str, str] | None:
-        """Reported when some model of the target ignores the flags (``only_on_models``), naming those."""
-        runs_on = RunsOn.whole_target(self.ctx.options.target, request=False)
-        test = self.params["only_on_models"]
-        models = tuple(m for m in runs_on.models if test.holds(m, None)) if test else runs_on.models
-        if not models:
-            return None
-        return {"flags": listed(found), "field": label, "model": runs_on.describe(models),
-                "note": " wherever this value is sent (it is written outside a request, so nothing is rewritten)"}
-
 
 @register("tool-beta-flag")
 class ToolBetaFlag(BetaFlagKind):
@@ -179,6 +165,8 @@ class ToolBetaFlag(BetaFlagKind):
         flags = self.flags_of(request)
         old = [f.text for f in flags.flags if f.text in self.params["flags"]] if flags else []
         planned = self._needed(request) if old else None
+        if flags and old and planned is None and not flags.via:
+            self._built_elsewhere(flags, old)
         if not flags or planned is None:
             return
         needed, safety = planned
@@ -196,10 +184,16 @@ class ToolBetaFlag(BetaFlagKind):
             action = "no tool of the request needs it any more: remove it"
         self.rewrite(request, flags, changes, safety, flag=listed(old), field=flags.hit.label, action=action)
 
-    def stray_values(self, found: list[str], label: str) -> dict[str, str]:
-        return {"flag": listed(found), "field": label, "note": "",
-                "action": "the tools it enabled have Claude 4 versions that need another flag or none: change it"
-                          " together with the tool versions wherever this value is sent"}
+    def _built_elsewhere(self, flags: BetaFlags, old: list[str]) -> None:
+        """The request's tools come from a call or a name this file does not resolve: the flag is reported for a
+        human, naming the flags the newer tool versions need (a name that holds the flag is reported where the
+        name is written, as a flag outside a request)."""
+        newer = sorted({kind.beta for kind in self.ctx.data.tools.by_type.values() if kind.beta and kind.beta not in old})
+        node = next(flag.node for flag in flags.flags if flag.text in old)
+        self.report(node, safety="manual", flag=listed(old), field=flags.hit.label, note="",
+                    action=f"the request's tools are built elsewhere, so the flag they need is not known here: "
+                           f"once they are at their Claude 4 versions, write the flag of the computer tool's version "
+                           f"({listed(newer)}) or remove it")
 
     def _needed(self, request: Request) -> tuple[set[str], str] | None:
         """The beta flags the request's Anthropic-defined tools need once the selected tool-version rules have

@@ -7,6 +7,7 @@ verdict into a node replacement.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
@@ -14,6 +15,7 @@ import libcst as cst
 from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge, RegionSource, Verdict, role_safety, site_region
 from claude_migrate.kinds.base import Param, RuleKind, register, weakest
 from claude_migrate.analysis.providers import ClientRegions, IdSite, IdSites, Imports
+from claude_migrate.analysis.requests import FieldHit, Requests
 
 if TYPE_CHECKING:
     from claude_migrate.analysis.context import FileContext
@@ -75,9 +77,25 @@ class OutdatedModelId(ModelIdKind):
 
 @register("invalid-model-id")
 class InvalidModelId(ModelIdKind):
-    """An ID that no platform serves (mis-ordered family name, wrong date, withdrawn alias)."""
+    """An ID that no platform serves (mis-ordered family name, wrong date, withdrawn alias). A misspelling that is
+    also the model's everyday name (``claude-sonnet-4.5``) is reported only as the model of a request this file
+    sends to Claude: the same string sent through another service's client is that service's model name."""
 
+    REQUIRES = (*ModelIdKind.REQUIRES, Requests)
     MESSAGE_FIELDS = frozenset({"id", "why", "replacement", "platform", "note", "advice"})
+
+    def report_site(self, site: IdSite, verdict: Verdict) -> None:
+        if not site.hit.name_like or id(site.string) in self._sent_to_claude:
+            super().report_site(site, verdict)
+
+    @cached_property
+    def _sent_to_claude(self) -> set[int]:
+        """The literals (through names) that the file's Claude requests send as their model."""
+        sent = set()
+        for request in self.ctx.provider(Requests).all():
+            if isinstance(hit := request.field("model"), FieldHit):
+                sent.add(id(request.resolver.follow(hit.entry.reached()).node))
+        return sent
 
 
 @register("bedrock-profile-missing")

@@ -346,7 +346,7 @@ class InvalidIds(IdJudge):
     """An ID that no platform serves (mis-ordered family name, wrong date, withdrawn alias)."""
 
     def may_report(self, spelling: str) -> bool:
-        return spelling in self.data.catalogue.invalid_ids
+        return spelling in self.data.catalogue.invalid_ids or self.data.matcher.misspelled(spelling) is not None
 
     def judge(self, hit: IdHit, region: RegionSource, others: Sequence[IdJudge]) -> Verdict | None:
         invalid = hit.invalid
@@ -354,17 +354,20 @@ class InvalidIds(IdJudge):
             return None
         values = {"why": invalid.why, "platform": invalid.platform.label}
         platform = invalid.platform
+        if not invalid.sure:  # the grammar read it, and it may mean several IDs: a human chooses
+            choices = " or ".join(f"`{text}`" for text in (invalid.nearest, *invalid.others))
+            return Verdict(hit, None, {**values, "advice": f"it may mean {choices}: write the one you mean"})
         # write the ID the outdated-model rules would move the meant model to, so no retired ID is written on the way
         replacement = self.migrated_to(invalid.means, others)
         if replacement is not None and replacement.model.id_for(platform) is not None:
             model, safety = replacement.model, replacement.fix
         else:
             model, safety = invalid.means, "safe"
-        valid = model.id_for(platform)
+        valid = invalid.nearest if model is invalid.means and invalid.nearest else model.id_for(platform)
         if valid is None:
             return Verdict(hit, None, {**values, "advice": f"{model.name} has no {platform.label} ID"})
         if self.retired(model, platform):
-            meant = invalid.means.id_for(platform)
+            meant = invalid.nearest or invalid.means.id_for(platform)
             moved = f"; target {self.options.target.name} would write `{valid}`" if model is not invalid.means else ""
             advice = f"it means `{meant}`{moved}, but {self.refused(model, platform)}"
             return Verdict(hit, None, {**values, "advice": advice})
@@ -375,7 +378,9 @@ class InvalidIds(IdJudge):
             rewrite = self.bedrock_text(hit, model, valid, safety, region)
         else:
             rewrite = Rewrite(valid, safety)
-        return Verdict(hit, rewrite, {**values, "advice": f"use `{rewrite.text}`"})
+        named = invalid.nearest is not None and f"`{invalid.nearest}`" in invalid.why
+        meant = f"it means `{invalid.nearest}`; " if invalid.nearest and model is not invalid.means and not named else ""
+        return Verdict(hit, rewrite, {**values, "advice": f"{meant}use `{rewrite.text}`"})
 
 
 @judge_for("bedrock-profile-missing")

@@ -15,7 +15,8 @@ from claude_migrate.data.errors import DataError
 from claude_migrate.kinds.base import Param, RuleKind, register, weakest
 from claude_migrate.kinds.param_checks import check_known
 from claude_migrate.analysis.providers import Imports
-from claude_migrate.analysis.requests import Requests, RunsOn
+from claude_migrate.analysis.requests import Requests
+from claude_migrate.analysis.runs_on import RunsOn
 from claude_migrate.analysis.strings import literal_text
 from claude_migrate.data.tool_types import ToolType
 from claude_migrate.analysis.values import Entry, MappingView, Reached

@@ -26,7 +26,7 @@ from claude_migrate.engine.source import (
     FixedPointError, ReadError, SourceError, SourceFile, WriteError, decode, decode_data, physical_lines, read_raw,
     write_atomically,
 )
-from claude_migrate.engine.config_files import ConfigScanner, id_rules
+from claude_migrate.engine.config_files import ConfigScanner, config_rules, id_rules
 
 if TYPE_CHECKING:
     from claude_migrate.run.cache import ResultCache
@@ -114,7 +114,7 @@ class RunPlan:
 
     @cached_property
     def config_filter(self) -> TokenFilter:
-        return TokenFilter.of(id_rules(self.rules))
+        return TokenFilter.of(config_rules(self.rules))
 
     def prefilter(self, file_type: str) -> TokenFilter:
         """What a file of this type must hold to be worth analysing."""
@@ -172,7 +172,7 @@ class FileProcessor:
         text is the source text; so a file holding no such ID (one already migrated, or a data module whose
         policies mention "anthropic.claude-*") needs no parse. (An ID spelled with an escape sequence inside
         it, "claude\\x2d3-...", is missed; no one writes those.)"""
-        rules = id_rules(self.plan.rules) if file_type in CONFIG_TYPES else self.plan.rules
+        rules = config_rules(self.plan.rules) if file_type in CONFIG_TYPES else self.plan.rules
         # each token and each import gate searched once: a 4 MB data module took 0.3 s searched rule by rule
         present = {token for token in {token for rule in rules for token in rule.triggers} if token in text}
         gates = {modules: imports_any(text, modules) for modules in {rule.needs_import for rule in rules} if modules}
