@@ -88,6 +88,23 @@ def class_attributes(node: cst.ClassDef) -> dict[str, tuple[cst.BaseExpression, 
     return attrs
 
 
+def _inherited_name(cls: cst.ClassDef, classes: dict[str, cst.ClassDef],
+                    seen: frozenset[str] = frozenset()) -> tuple[str, cst.BaseExpression] | None:
+    """The base class of this module that sets ``name`` for ``cls`` (nearest first, as Python's lookup goes for
+    single inheritance) and the value it sets."""
+    for base in cls.bases:
+        parent = classes.get(base.value.value) if isinstance(base.value, cst.Name) else None
+        if parent is None or parent.name.value in seen:
+            continue
+        attrs = class_attributes(parent)
+        if "name" in attrs:
+            return parent.name.value, attrs["name"][0]
+        found = _inherited_name(parent, classes, seen | {parent.name.value})
+        if found is not None:
+            return found
+    return None
+
+
 @register("tool-version")
 class ToolVersion(ToolKind):
     """A tool definition whose type is one of ``from_types``: write the newest type of the family every model it
@@ -97,8 +114,9 @@ class ToolVersion(ToolKind):
     alias, a constant) is reported for a human, since its name is not beside it."""
 
     PARAMS = {"family": FAMILY, "from_types": Param("str_list", required=True),
-              "only_where_rejected": Param("bool", default=False)}
-    MESSAGE_FIELDS = frozenset({"type", "advice", "model", "note"})
+              "only_where_rejected": Param("bool", default=False),
+              "only_where_misnamed": Param("bool", default=False)}
+    MESSAGE_FIELDS = frozenset({"type", "advice", "model", "note", "name", "required"})
 
     def __init__(self, spec: RuleSpec, ctx: FileContext) -> None:
         super().__init__(spec, ctx)
@@ -136,13 +154,17 @@ class ToolVersion(ToolKind):
             entry = view.get("type") if view is not None else None
             if isinstance(entry, Entry) and entry.container is node:
                 old = resolver.text(entry.reached())
-                if old in self.params["from_types"]:
+                name = view.get("name")  # type: ignore[union-attr]
+                name_text = resolver.text(name.reached()) if isinstance(name, Entry) else None
+                if old in self.params["from_types"] and self._misnamed(old, name_text):
                     done.add(id(entry.value))
                     self._check_dict(view, entry, old)  # type: ignore[arg-type]
+        classes = {cls.name.value: cls for cls in self._classes}
         for cls in self._classes:
-            done.update(self._check_class(cls))
+            done.update(self._check_class(cls, classes))
         for string in self._strings:
-            if id(string) not in done and not self.params["only_where_rejected"]:
+            if id(string) not in done and not self.params["only_where_rejected"] and \
+                    not self.params["only_where_misnamed"]:
                 self._report(string, [string], [], literal_text(string) or "", self.runs_on(None), None, "manual",
                              " (written here without the tool's name beside it: change the type and the name"
                              " the tool sends together)")
@@ -159,6 +181,13 @@ class ToolVersion(ToolKind):
         return (f'no version of this tool is accepted: use {what}, `{{"type": "{toolset.type}"}}`, whose members '
                 f"Claude calls by their own names, so the code that handles its tool calls changes too")
 
+    def _misnamed(self, old: str, name: str | None) -> bool:
+        """With ``only_where_misnamed``, whether the definition names the tool otherwise than its type requires (a
+        name not known statically is not known to differ: nothing is guessed); without it, always True."""
+        if not self.params["only_where_misnamed"]:
+            return True
+        return name is not None and name != self.ctx.data.tools.by_type[old].name
+
     def planned(self, view: MappingView) -> tuple[str, str] | None:
         """The type this rule's fix writes into the tool definition ``view`` and the fix's safety; None when it
         leaves the type as written (not one of its types, or a change it only reports). Other kinds read the
@@ -166,10 +195,12 @@ class ToolVersion(ToolKind):
         entry = view.get("type")
         if not isinstance(entry, Entry) or entry.container is not view.container:
             return None
-        old = self.ctx.provider(Requests).resolver.text(entry.reached())
-        if old not in self.params["from_types"]:
-            return None
+        resolver = self.ctx.provider(Requests).resolver
+        old = resolver.text(entry.reached())
         name_entry = view.get("name")
+        if old not in self.params["from_types"] or not self._misnamed(
+                old, resolver.text(name_entry.reached()) if isinstance(name_entry, Entry) else None):
+            return None
         new, safety, _ = self._plan(self.runs_on(view.container), entry.value,
                                     name_entry.value if isinstance(name_entry, Entry) else None)
         return (new.type, safety) if new is not None and safety != "manual" else None
@@ -202,11 +233,13 @@ class ToolVersion(ToolKind):
             return
         new, safety, note = self._plan(runs_on, type_entry.value, name_node)
         names = [name_node] if isinstance(name_node, cst.SimpleString) else []
-        self._report(type_entry.value, [type_entry.value], names, old, runs_on, new, safety, note)
+        self._report(type_entry.value, [type_entry.value], names, old, runs_on, new, safety, note,
+                     literal_text(name_node) if isinstance(name_node, cst.SimpleString) else None)
 
-    def _check_class(self, cls: cst.ClassDef) -> set[int]:
+    def _check_class(self, cls: cst.ClassDef, classes: dict[str, cst.ClassDef]) -> set[int]:
         """A tool class: the attribute holding an old type and the ``name`` attribute, each in its value and its
-        ``Literal[...]`` annotation, change together. Returns the ids of the type literals it reported."""
+        ``Literal[...]`` annotation, change together. A name inherited from a base class of the module is read
+        there, but not rewritten: other tools may share it. Returns the ids of the type literals it reported."""
         attrs = class_attributes(cls)
         for value, annotation in attrs.values():
             old = literal_text(value) if isinstance(value, cst.SimpleString) else None
@@ -214,21 +247,31 @@ class ToolVersion(ToolKind):
                 continue
             assert old is not None
             name_value, name_annotation = attrs.get("name", (None, None))
+            base = _inherited_name(cls, classes) if name_value is None else None
             old_name = literal_text(name_value) if isinstance(name_value, cst.SimpleString) else None
+            shown = old_name if base is None else literal_text(base[1]) if isinstance(base[1], cst.SimpleString) \
+                else None
+            if not self._misnamed(old, shown):
+                return set()
             runs_on = self.runs_on(None)
             if self._accepted(old, runs_on):
                 return set()
             new, safety, note = self._plan(runs_on, value, name_value)
+            if base is not None and new is not None and shown != new.name:
+                safety, note = "manual", (f" (the name `{shown}` comes from the base class `{base[0]}`: give this class"
+                                          f" its own `name`, or change the base class's pair)")
             types = [value] + [s for s in _literal_strings(annotation, old) if s is not value]
             names = [name_value] + _literal_strings(name_annotation, old_name) if old_name else []
-            self._report(value, types, names, old, runs_on, new, safety, note)  # type: ignore[arg-type]
+            self._report(value, types, names, old, runs_on, new, safety, note, shown)  # type: ignore[arg-type]
             return {id(node) for node in types}
         return set()
 
     def _report(self, at: cst.BaseExpression, types: list[cst.SimpleString], names: list[cst.SimpleString],
-                old: str, runs_on: RunsOn, new: ToolType | None, safety: str, note: str) -> None:
+                old: str, runs_on: RunsOn, new: ToolType | None, safety: str, note: str,
+                name: str | None = None) -> None:
         """One finding at ``at`` whose fix writes the new type into ``types`` and its name into ``names``."""
-        values: dict[str, Any] = {"type": old, "model": runs_on.describe()}
+        values: dict[str, Any] = {"type": old, "model": runs_on.describe(), "name": name or "?",
+                                  "required": self.ctx.data.tools.by_type[old].name or ""}
         if new is None:
             self.report(at, safety="manual", note="", **values, advice=self._no_version(runs_on))
             return
