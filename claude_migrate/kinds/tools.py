@@ -115,7 +115,8 @@ class ToolVersion(ToolKind):
 
     PARAMS = {"family": FAMILY, "from_types": Param("str_list", required=True),
               "only_where_rejected": Param("bool", default=False),
-              "only_where_misnamed": Param("bool", default=False)}
+              "only_where_misnamed": Param("bool", default=False),
+              "name_as_type": Param("bool", default=False)}
     MESSAGE_FIELDS = frozenset({"type", "advice", "model", "note", "name", "required"})
 
     def __init__(self, spec: RuleSpec, ctx: FileContext) -> None:
@@ -156,7 +157,7 @@ class ToolVersion(ToolKind):
                 old = resolver.text(entry.reached())
                 name = view.get("name")  # type: ignore[union-attr]
                 name_text = resolver.text(name.reached()) if isinstance(name, Entry) else None
-                if old in self.params["from_types"] and self._misnamed(old, name_text):
+                if self._matches(old, name_text):
                     done.add(id(entry.value))
                     self._check_dict(view, entry, old)  # type: ignore[arg-type]
         classes = {cls.name.value: cls for cls in self._classes}
@@ -164,7 +165,7 @@ class ToolVersion(ToolKind):
             done.update(self._check_class(cls, classes))
         for string in self._strings:
             if id(string) not in done and not self.params["only_where_rejected"] and \
-                    not self.params["only_where_misnamed"]:
+                    not self.params["only_where_misnamed"] and not self.params["name_as_type"]:
                 self._report(string, [string], [], literal_text(string) or "", self.runs_on(None), None, "manual",
                              " (written here without the tool's name beside it: change the type and the name"
                              " the tool sends together)")
@@ -181,12 +182,16 @@ class ToolVersion(ToolKind):
         return (f'no version of this tool is accepted: use {what}, `{{"type": "{toolset.type}"}}`, whose members '
                 f"Claude calls by their own names, so the code that handles its tool calls changes too")
 
-    def _misnamed(self, old: str, name: str | None) -> bool:
-        """With ``only_where_misnamed``, whether the definition names the tool otherwise than its type requires (a
-        name not known statically is not known to differ: nothing is guessed); without it, always True."""
-        if not self.params["only_where_misnamed"]:
-            return True
-        return name is not None and name != self.ctx.data.tools.by_type[old].name
+    def _matches(self, old: str | None, name: str | None) -> bool:
+        """Whether a definition of type ``old`` named ``name`` is this rule's: a type of ``from_types``; with
+        ``only_where_misnamed``, one named otherwise than its type requires (a name not known statically is not
+        known to differ: nothing is guessed); with ``name_as_type``, the name of one of them written as the type."""
+        by_type = self.ctx.data.tools.by_type
+        if self.params["name_as_type"]:
+            return old in {by_type[t].name for t in self.params["from_types"]}
+        if old not in self.params["from_types"]:
+            return False
+        return not self.params["only_where_misnamed"] or (name is not None and name != by_type[old].name)
 
     def planned(self, view: MappingView) -> tuple[str, str] | None:
         """The type this rule's fix writes into the tool definition ``view`` and the fix's safety; None when it
@@ -198,8 +203,8 @@ class ToolVersion(ToolKind):
         resolver = self.ctx.provider(Requests).resolver
         old = resolver.text(entry.reached())
         name_entry = view.get("name")
-        if old not in self.params["from_types"] or not self._misnamed(
-                old, resolver.text(name_entry.reached()) if isinstance(name_entry, Entry) else None):
+        if old is None or not self._matches(old, resolver.text(name_entry.reached())
+                                            if isinstance(name_entry, Entry) else None):
             return None
         new, safety, _ = self._plan(self.runs_on(view.container), entry.value,
                                     name_entry.value if isinstance(name_entry, Entry) else None)
@@ -241,18 +246,17 @@ class ToolVersion(ToolKind):
         ``Literal[...]`` annotation, change together. A name inherited from a base class of the module is read
         there, but not rewritten: other tools may share it. Returns the ids of the type literals it reported."""
         attrs = class_attributes(cls)
-        for value, annotation in attrs.values():
+        for key, (value, annotation) in attrs.items():
             old = literal_text(value) if isinstance(value, cst.SimpleString) else None
-            if old not in self.params["from_types"]:
+            if old is None or (self.params["name_as_type"] and not key.endswith("type")):
                 continue
-            assert old is not None
             name_value, name_annotation = attrs.get("name", (None, None))
             base = _inherited_name(cls, classes) if name_value is None else None
             old_name = literal_text(name_value) if isinstance(name_value, cst.SimpleString) else None
             shown = old_name if base is None else literal_text(base[1]) if isinstance(base[1], cst.SimpleString) \
                 else None
-            if not self._misnamed(old, shown):
-                return set()
+            if not self._matches(old, shown):
+                continue
             runs_on = self.runs_on(None)
             if self._accepted(old, runs_on):
                 return set()
@@ -271,7 +275,7 @@ class ToolVersion(ToolKind):
                 name: str | None = None) -> None:
         """One finding at ``at`` whose fix writes the new type into ``types`` and its name into ``names``."""
         values: dict[str, Any] = {"type": old, "model": runs_on.describe(), "name": name or "?",
-                                  "required": self.ctx.data.tools.by_type[old].name or ""}
+                                  "required": getattr(self.ctx.data.tools.by_type.get(old), "name", None) or ""}
         if new is None:
             self.report(at, safety="manual", note="", **values, advice=self._no_version(runs_on))
             return
