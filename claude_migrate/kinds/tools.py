@@ -223,12 +223,17 @@ class ToolVersion(ToolKind):
         return new, weakest(self.spec.fix, "safe"), ""
 
     def _accepted(self, old: str, runs_on: RunsOn) -> bool:
-        """With ``only_where_rejected``, a type that every model the definition goes to accepts is left alone, and
-        so is one whose models are not all known: the rule is about what the request names."""
+        """With ``only_where_rejected``, a type that every model the definition goes to accepts is left alone. When
+        those models are not known, the target's models stand for them, and so is the newest version any of them
+        accepts: code that already moved to it chose its models (computer_20251124 for the 4.6 models)."""
         if not self.params["only_where_rejected"]:
             return False
-        tool = self.ctx.data.tools.by_type[old]
-        return not runs_on.known or all(tool.accepted_by(model) for model in runs_on.models)
+        tools = self.ctx.data.tools
+        if all(tools.by_type[old].accepted_by(model) for model in runs_on.models):
+            return True
+        family = [t for t in tools.by_type.values() if t.family == tools.by_type[old].family]
+        newest = next((t for t in reversed(family) if any(t.accepted_by(m) for m in runs_on.models)), None)
+        return not runs_on.known and newest is not None and newest.type == old
 
     def _check_dict(self, view: MappingView, type_entry: Entry, old: str) -> None:
         name_entry = view.get("name")
@@ -274,8 +279,11 @@ class ToolVersion(ToolKind):
                 old: str, runs_on: RunsOn, new: ToolType | None, safety: str, note: str,
                 name: str | None = None) -> None:
         """One finding at ``at`` whose fix writes the new type into ``types`` and its name into ``names``."""
-        values: dict[str, Any] = {"type": old, "model": runs_on.describe(), "name": name or "?",
-                                  "required": getattr(self.ctx.data.tools.by_type.get(old), "name", None) or ""}
+        tool = self.ctx.data.tools.by_type.get(old)
+        rejecting = tuple(m for m in runs_on.models if tool is not None and not tool.accepted_by(m))
+        shown = runs_on.describe(rejecting if self.params["only_where_rejected"] and rejecting else None)
+        values: dict[str, Any] = {"type": old, "model": shown, "name": name or "?",
+                                  "required": getattr(tool, "name", None) or ""}
         if new is None:
             self.report(at, safety="manual", note="", **values, advice=self._no_version(runs_on))
             return
