@@ -185,13 +185,17 @@ class ToolVersion(ToolKind):
     def _matches(self, old: str | None, name: str | None) -> bool:
         """Whether a definition of type ``old`` named ``name`` is this rule's: a type of ``from_types``; with
         ``only_where_misnamed``, one named otherwise than its type requires (a name not known statically is not
-        known to differ: nothing is guessed); with ``name_as_type``, the name of one of them written as the type."""
+        known to differ: nothing is guessed); with ``name_as_type``, the name of one of them written as the type.
+        A check of the version a model accepts (``only_where_rejected``) leaves a misnamed pair to that rule."""
         by_type = self.ctx.data.tools.by_type
         if self.params["name_as_type"]:
             return old in {by_type[t].name for t in self.params["from_types"]}
         if old not in self.params["from_types"]:
             return False
-        return not self.params["only_where_misnamed"] or (name is not None and name != by_type[old].name)
+        misnamed = name is not None and name != by_type[old].name
+        if self.params["only_where_rejected"]:
+            return not misnamed
+        return not self.params["only_where_misnamed"] or misnamed
 
     def planned(self, view: MappingView) -> tuple[str, str] | None:
         """The type this rule's fix writes into the tool definition ``view`` and the fix's safety; None when it
@@ -249,7 +253,8 @@ class ToolVersion(ToolKind):
     def _check_class(self, cls: cst.ClassDef, classes: dict[str, cst.ClassDef]) -> set[int]:
         """A tool class: the attribute holding an old type and the ``name`` attribute, each in its value and its
         ``Literal[...]`` annotation, change together. A name inherited from a base class of the module is read
-        there, but not rewritten: other tools may share it. Returns the ids of the type literals it reported."""
+        there, and the class is left to a human: other tools share the base, whose own fix may change the name.
+        Returns the ids of the type literals it reported."""
         attrs = class_attributes(cls)
         for key, (value, annotation) in attrs.items():
             old = literal_text(value) if isinstance(value, cst.SimpleString) else None
@@ -266,9 +271,10 @@ class ToolVersion(ToolKind):
             if self._accepted(old, runs_on):
                 return set()
             new, safety, note = self._plan(runs_on, value, name_value)
-            if base is not None and new is not None and shown != new.name:
-                safety, note = "manual", (f" (the name `{shown}` comes from the base class `{base[0]}`: give this class"
-                                          f" its own `name`, or change the base class's pair)")
+            if base is not None and new is not None:  # the base class's own fix may change the name this type gets
+                safety, note = "manual", f" (the name `{shown}` comes from the base class `{base[0]}`: " + (
+                    "give this class its own `name`, or change the base class's pair)" if shown != new.name
+                    else "change this type by hand, with the base class in view)")
             types = [value] + [s for s in _literal_strings(annotation, old) if s is not value]
             names = [name_value] + _literal_strings(name_annotation, old_name) if old_name else []
             self._report(value, types, names, old, runs_on, new, safety, note, shown)  # type: ignore[arg-type]
