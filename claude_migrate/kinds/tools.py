@@ -375,6 +375,20 @@ class TypedToolParam(ToolKind):
         self._uses: list[tuple[cst.BaseExpression, str]] = []
         self._attrs: set[int] = set()
         self._in_import = 0
+        self._returns: set[int] = set()
+        self._in_returns = 0
+
+    # A class named as a return type (``def to_params(self) -> BetaToolBash20241022Param``) builds nothing: the
+    # definition's type literal sends the old version, on the lines a user edits, and its own rule reports it there.
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if node.returns is not None:
+            self._returns.add(id(node.returns))
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self._in_returns += id(node) in self._returns
+
+    def leave_Annotation(self, original_node: cst.Annotation) -> None:
+        self._in_returns -= id(original_node) in self._returns
 
     def visit_Import(self, node: cst.Import) -> None:
         self._in_import += 1
@@ -397,7 +411,7 @@ class TypedToolParam(ToolKind):
             self._use(node)
 
     def _use(self, node: cst.BaseExpression) -> None:
-        if self._in_import:
+        if self._in_import or self._in_returns:
             return
         qualified = self.ctx.provider(Imports).table.qualify(node)
         if qualified and qualified.startswith("anthropic.") and qualified.rpartition(".")[2] in self.params["classes"]:
