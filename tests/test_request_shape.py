@@ -104,6 +104,8 @@ rules:
     result = run_cli("check", "app.py", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == (f"claude-migrate: error: {rules / 'mine.yaml'}:10: key 'moves': unknown surface "
-                                     "'converze' (known: anthropic, anthropic-batch-params, converse, invoke-model, "
+                                     "'converze' (known: anthropic, anthropic-batch-params, anthropic-batches, converse, "
+                                     "instructor-anthropic, instructor-bedrock, instructor-provider, invoke-model, "
                                      "langchain-anthropic, langchain-bedrock, langchain-bedrock-converse, litellm, "
-                                     "llamaindex-anthropic, llamaindex-bedrock, strands-anthropic, strands-bedrock)")
+                                     "llamaindex-anthropic, llamaindex-bedrock, pydantic-ai-agent, "
+                                     "pydantic-ai-anthropic, pydantic-ai-bedrock, strands-anthropic, strands-bedrock)")

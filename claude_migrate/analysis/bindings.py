@@ -152,8 +152,10 @@ class Bindings(Provider):
         self._bind_target(node.target, None)
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
+        # ``async with session.client("bedrock-runtime") as client``: the name stands for what the call built (an
+        # SDK client's ``__aenter__`` returns the client itself); any other context value stays unknown
         if node.asname is not None:
-            self._bind_target(node.asname.name, None)
+            self._bind_target(node.asname.name, node.item if isinstance(node.item, cst.Call) else None)
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if node.name is not None:

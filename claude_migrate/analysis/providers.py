@@ -57,7 +57,8 @@ class ClientRegions(Provider):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        self.resolver = Resolver(ctx.provider(Bindings), ctx.provider(Imports).table)
+        self.resolver = Resolver(ctx.provider(Bindings), ctx.provider(Imports).table,
+                                 ctx.data.surfaces.mapping_types)
         self.all_regions: set[str] = set()
         self._scopes: dict[int, Scope] = {}  # the scope each call is written in
         self._clients: list[cst.Call] = []
@@ -196,6 +197,11 @@ class IdSites(Provider):
         self._asserting = 0
         self._test_file = is_test_file(ctx.path)
         self._request_keywords = _request_keywords(ctx)
+        self._request_positions = _request_positions(ctx)
+        self._batch_lists = _batch_lists(ctx)  # method path -> the argument that lists a batch's requests
+        self._collections: list[cst.List | cst.Tuple | cst.Set] = []
+        self._batches: set[int] = set()  # lists of batch requests, each element one request
+        self._batch_names: set[str] = set()  # names whose value is passed as a batch's requests
         self._assigned: dict[str, list[int]] = {}  # name -> literal nodes assigned to it
         self._requested: set[str] = set()  # names passed as a request's model
 
@@ -234,16 +240,34 @@ class IdSites(Provider):
                 (dotted_name(node.func) or "").startswith(("os.environ", "os.getenv", "environ", "getenv")):
             self._mark(node.args[1].value, Role(CONFIGURATION, "it is the default of an environment variable"))
         callee = name.rpartition(".")[2]
+        called = f".{dotted_name(node.func) or ''}"
+        for method, keyword in self._batch_lists.items():
+            if called.endswith(method):
+                self._batch_argument(node, keyword)
+        positional = [arg for arg in node.args if arg.keyword is None]
+        for index in self._request_positions.get(callee, ()):
+            if index < len(positional) and not any(arg.star for arg in positional[:index + 1]):
+                self._request_model(positional[index].value)
         for arg in node.args:
             if arg.keyword is None:
                 continue
             keyword = arg.keyword.value
             if callee in self._request_keywords and keyword in self._request_keywords[callee]:
-                self._mark(arg.value, Role(REQUEST, "it is the model of a request"))
-                if isinstance(arg.value, cst.Name):
-                    self._requested.add(arg.value.value)
+                self._request_model(arg.value)
             elif names_a_model(keyword) or keyword == "default":  # default=: argparse, click, typer, Field()
                 self._mark(arg.value, Role(CONFIGURATION, f"it is the `{keyword}` setting of a call"))
+
+    def _batch_argument(self, call: cst.Call, keyword: str) -> None:
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == keyword:
+                if isinstance(arg.value, cst.Name):
+                    self._batch_names.add(arg.value.value)
+                self._batches.add(id(arg.value))
+
+    def _request_model(self, value: cst.BaseExpression) -> None:
+        self._mark(value, Role(REQUEST, "it is the model of a request"))
+        if isinstance(value, cst.Name):
+            self._requested.add(value.value)
 
     def _mark_within(self, node: cst.BaseExpression, role: Role) -> None:
         for inner in _strings_within(node):
@@ -287,9 +311,9 @@ class IdSites(Provider):
                 self._mark(element.value, Role(CONFIGURATION, f"it is the value of key `{key}`", key))
 
     def _visit_collection(self, node: cst.List | cst.Tuple | cst.Set) -> None:
-        """Several IDs in one collection, directly or in its records (dicts, tuples), list models on purpose."""
-        strings = [string for element in node.elements for string in _strings_within(element.value)]
-        self._catalogue(strings, f"a {_COLLECTIONS[type(node)]}")
+        """Several IDs in one collection, directly or in its records (dicts, tuples), list models on purpose (decided
+        at the end of the module: a batch's list of requests is no catalogue)."""
+        self._collections.append(node)
 
     visit_List = visit_Tuple = visit_Set = _visit_collection
 
@@ -346,6 +370,11 @@ class IdSites(Provider):
 
     def leave_Module(self, original_node: cst.Module) -> None:
         """Give each site its role, now that every name the module passes to a request is known."""
+        batches = self._batches | {node for name in self._batch_names for node in self._assigned.get(name, ())}
+        for collection in self._collections:
+            if id(collection) not in batches:
+                strings = [string for element in collection.elements for string in _strings_within(element.value)]
+                self._catalogue(strings, f"a {_COLLECTIONS[type(collection)]}")
         requested = {node for name in self._requested for node in self._assigned.get(name, ())}
         for index, site in enumerate(self.sites):
             role = self._roles.get(id(site.string), site.role)
@@ -382,3 +411,22 @@ def _request_keywords(ctx: FileContext) -> dict[str, set[str]]:
         for callee in callees:
             keywords.setdefault(callee, set()).update(model_keys)
     return keywords
+
+
+def _request_positions(ctx: FileContext) -> dict[str, set[int]]:
+    """Callee name -> the positions of the arguments that hold the model, for surfaces with positional parameters
+    (``AnthropicModel("claude-...")``)."""
+    positions: dict[str, set[int]] = {}
+    for surface in ctx.data.surfaces.by_name.values():
+        model_keys = {path[0] for path in surface.paths("model") if len(path) == 1}
+        indexes = {index for index, name in enumerate(surface.positional) if name in model_keys}
+        callees = [method[-1] for method in surface.methods] + [name.rpartition(".")[2] for name in surface.constructors]
+        for callee in callees if indexes else ():
+            positions.setdefault(callee, set()).update(indexes)
+    return positions
+
+
+def _batch_lists(ctx: FileContext) -> dict[str, str]:
+    """``.messages.batches.create`` -> ``requests``: the methods that send several requests in one list argument."""
+    return {"." + ".".join(method): surface.each_request[0][0] for surface in ctx.data.surfaces.by_name.values()
+            if surface.each_request is not None for method in surface.methods}

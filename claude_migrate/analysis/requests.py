@@ -69,6 +69,12 @@ class Request:
     resolver: Resolver
     runs_on: RunsOn | None  # None: the model is a static string naming no Claude model in the catalogue
     scope: Scope | None = None  # where the call's names resolve
+    item: cst.BaseExpression | None = None  # one request of several the call sends: the mapping of its fields
+
+    @property
+    def extent(self) -> cst.CSTNode:
+        """The node that holds this request's own fields: the call, or its item of a batch."""
+        return self.item if self.item is not None else self.call
 
     @property
     def method(self) -> str:
@@ -139,7 +145,7 @@ class Request:
 
     def locate(self, path: tuple[str | int, ...]) -> cst.CSTNode:
         """The deepest node written for a parameter path such as ``("messages", 0, "content")``."""
-        node: cst.CSTNode = self.call
+        node: cst.CSTNode = self.extent
         view: MappingView | None = self.args
         reached: Reached | None = None
         for part in path:
@@ -185,7 +191,8 @@ class Requests(Provider):
     # No properties here: libcst's batching inspects every attribute of a visitor before the traversal.
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        self.resolver = Resolver(ctx.provider(Bindings), ctx.provider(Imports).table)
+        self.resolver = Resolver(ctx.provider(Bindings), ctx.provider(Imports).table,
+                                 ctx.data.surfaces.mapping_types)
         self._calls: list[tuple[cst.Call, Scope]] = []
         self._requests: list[Request] | None = None
         self._by_tool_dict: dict[int, list[Request]] | None = None
@@ -199,11 +206,30 @@ class Requests(Provider):
             self._requests = []
             for call, scope in self._calls:
                 surface = self._surface(call, scope)
-                if surface is not None:
-                    request = Request(call, surface, self.resolver.call_view(call, scope), self.resolver, None, scope)
+                if surface is None:
+                    continue
+                args = self.resolver.call_view(call, scope, positional=surface.positional)
+                for view, item in self._items(args, surface):
+                    request = Request(call, surface, view, self.resolver, None, scope, item)
                     request.runs_on = self._runs_on(request)
                     self._requests.append(request)
         return self._requests
+
+    def _items(self, args: MappingView, surface: Surface) -> list[tuple[MappingView, cst.BaseExpression | None]]:
+        """The requests one call sends: its own arguments, or each known element of a batch's list (an element
+        whose fields cannot be reached is no request here: nothing is guessed)."""
+        if surface.each_request is None:
+            return [(args, None)]
+        items, inner = surface.each_request
+        entry = self.resolver.walk(args, items)
+        elements = self.resolver.sequence(entry.reached()) if isinstance(entry, Entry) else None
+        found: list[tuple[MappingView, cst.BaseExpression | None]] = []
+        for element in elements or ():
+            view = self.resolver.mapping(element)
+            fields = self.resolver.view_at(view, inner) if view is not None else None
+            if isinstance(fields, MappingView):
+                found.append((fields, fields.container))
+        return found
 
     def client_of(self, request: Request) -> str | None:
         """The qualified call that built the request's client (``anthropic.AnthropicBedrock``); None when the

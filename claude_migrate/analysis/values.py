@@ -118,9 +118,10 @@ class MappingView:
 class Resolver:
     """Follows expressions to the literals they stand for, through names that are assigned once."""
 
-    def __init__(self, bindings: Bindings, imports: ImportTable) -> None:
+    def __init__(self, bindings: Bindings, imports: ImportTable, mapping_types: frozenset[str] = frozenset()) -> None:
         self.bindings = bindings
         self.imports = imports
+        self.mapping_types = mapping_types  # qualified calls that build a plain mapping (TypedDicts), like dict()
         self._expanding: set[int] = set()  # literals being expanded, so ``A = {**B}; B = {**A}`` ends
 
     def follow(self, reached: Reached, *, through_json: bool = True) -> Reached:
@@ -146,6 +147,11 @@ class Resolver:
     def is_dict_call(node: cst.BaseExpression) -> bool:
         return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict"
 
+    def builds_mapping(self, node: cst.BaseExpression) -> bool:
+        """``dict(...)`` or a call of one of the known TypedDict classes: its arguments are the mapping's keys."""
+        return self.is_dict_call(node) or (isinstance(node, cst.Call) and bool(self.mapping_types)
+                                           and self.imports.qualify(node.func) in self.mapping_types)
+
     # -- mappings
     def mapping(self, reached: Reached, parent: Entry | None = None) -> MappingView | None:
         """The mapping an expression evaluates to, or None when it is not a statically known mapping."""
@@ -157,7 +163,7 @@ class Resolver:
         try:
             if isinstance(target.node, cst.Dict):
                 return self._dict_view(target, inline_parent)
-            if self.is_dict_call(target.node):
+            if self.builds_mapping(target.node):
                 assert isinstance(target.node, cst.Call)
                 return self.call_view(target.node, target.scope, target.via, inline_parent, positional_mapping=True)
             return None
@@ -183,10 +189,12 @@ class Resolver:
         return MappingView(node, entries, complete, target.via, parent)
 
     def call_view(self, call: cst.Call, scope: Scope, via: Via = (), parent: Entry | None = None,
-                  positional_mapping: bool = False) -> MappingView:
-        """The keyword arguments of a call (and, for ``dict(m, ...)``, the keys of ``m``) as a mapping."""
+                  positional_mapping: bool = False, positional: tuple[str, ...] = ()) -> MappingView:
+        """The keyword arguments of a call (and, for ``dict(m, ...)``, the keys of ``m``) as a mapping; the
+        positional arguments under the parameter names ``positional`` gives them, in order."""
         entries: dict[str, Entry] = {}
         complete = True
+        index: int | None = 0  # the next positional parameter; None after ``*args``: later ones go to unknown places
         for arg in call.args:
             if arg.star == "**":
                 complete &= self._merge_splat(entries, Reached(arg.value, scope, via))
@@ -195,6 +203,11 @@ class Resolver:
                 entries[arg.keyword.value] = Entry(arg.keyword.value, arg, call, scope, via)
             elif positional_mapping and not arg.star:
                 complete &= self._merge_splat(entries, Reached(arg.value, scope, via))
+            elif arg.star or index is None:
+                index, complete = None, complete and not positional
+            elif index < len(positional):
+                entries[positional[index]] = Entry(positional[index], arg, call, scope, via)
+                index += 1
         return MappingView(call, entries, complete, via, parent)
 
     def _merge_splat(self, entries: dict[str, Entry], reached: Reached) -> bool:
@@ -275,7 +288,7 @@ class Resolver:
             if elements is None:
                 return UNKNOWN
             return [self.value(element, depth + 1) for element in elements]
-        view = self.mapping(target) if isinstance(node, cst.Dict) or self.is_dict_call(node) else None
+        view = self.mapping(target) if isinstance(node, cst.Dict) or self.builds_mapping(node) else None
         if view is not None:
             known = {key: self.value(entry.reached(), depth + 1) for key, entry in view.entries.items()}
             return known if view.complete else PartialDict(known)

@@ -35,6 +35,10 @@ class Surface:
     constructors: tuple[str, ...]
     fields: dict[str, tuple[KeyPath, ...]]
     sources: tuple[str, ...]
+    positional: tuple[str, ...] = ()  # the names of the call's positional parameters, in order
+    # Where one call sends several requests (a Message Batch): the list argument and, in each of its elements, the
+    # mapping that is one request's fields (``requests[].params``); None when the call's arguments are the request.
+    each_request: tuple[KeyPath, KeyPath] | None = None
 
     def paths(self, field: str) -> tuple[KeyPath, ...]:
         return self.fields.get(field, ())
@@ -47,6 +51,7 @@ class Surfaces:
     region_clients: frozenset[str] = frozenset()  # import roots whose calls build a client in an AWS Region
     region_keywords: frozenset[str] = frozenset()  # the keyword that names that Region
     runtime_prefix_keywords: frozenset[str] = frozenset()  # a wrapper's switch that adds the profile prefix itself
+    mapping_types: frozenset[str] = frozenset()  # TypedDict classes whose call builds a plain mapping of settings
 
     @property
     def method_surfaces(self) -> list[Surface]:
@@ -67,17 +72,30 @@ def _dotted(text: str) -> KeyPath:
     return tuple(text.split("."))
 
 
+def _each_request(fields: Fields) -> tuple[KeyPath, KeyPath] | None:
+    """``requests[].params``: the list argument before ``[]``, the path to one request's mapping after it."""
+    text = fields.str("each_request")
+    if text is None:
+        return None
+    items, sep, inner = text.partition("[].")
+    if not sep or not items or not inner:
+        raise fields.error("each_request", f"'{text}' is not 'LIST[].PATH' (such as 'requests[].params')")
+    return _dotted(items), _dotted(inner)
+
+
 def load_surfaces(path: Path) -> Surfaces:
     raw = load_yaml(path)
     top = Fields(raw, "surfaces file", path=path, allowed={
-        "schema", "sources", "surfaces", "region_clients", "region_keywords", "runtime_prefix_keywords"})
+        "schema", "sources", "surfaces", "region_clients", "region_keywords", "runtime_prefix_keywords",
+        "mapping_types"})
     if top.int("schema", required=True) != 1:
         raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
     sources = {str(key): str(value) for key, value in top.mapping("sources", required=True).items()}
     by_name: dict[str, Surface] = {}
     for name, entry in top.mapping("surfaces", required=True).items():
         fields = Fields(entry, f"surface {name}", allowed={
-            "label", "clients", "service", "methods", "constructors", "fields", "sources"})
+            "label", "clients", "service", "methods", "constructors", "fields", "sources", "positional",
+            "each_request"})
         clients, methods = fields.str_list("clients"), fields.str_list("methods")
         constructors = fields.str_list("constructors")
         if bool(clients) != bool(methods) or bool(methods) == bool(constructors):
@@ -98,7 +116,10 @@ def load_surfaces(path: Path) -> Surfaces:
             constructors=tuple(constructors),
             fields=paths,
             sources=tuple(source_keys),
+            positional=tuple(fields.str_list("positional")),
+            each_request=_each_request(fields),
         )
     return Surfaces(by_name, sources, frozenset(top.str_list("region_clients", required=True)),
                     frozenset(top.str_list("region_keywords", required=True)),
-                    frozenset(top.str_list("runtime_prefix_keywords", required=True)))
+                    frozenset(top.str_list("runtime_prefix_keywords", required=True)),
+                    frozenset(top.str_list("mapping_types")))

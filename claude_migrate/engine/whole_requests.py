@@ -105,8 +105,9 @@ def _fails_with(other: RawFinding, safety: str) -> bool:
 
 
 def _extent(request: Request) -> Iterator[cst.CSTNode]:
-    """The call and every value its arguments reach through names (dicts, lists and calls, inside out)."""
-    yield request.call
+    """The call (or the batch item) and every value its arguments reach through names (dicts, lists and calls,
+    inside out)."""
+    yield request.extent
     seen: set[int] = set()
     pending = [(entry.reached(), 0) for entry in request.args.entries.values()]
     while pending:

@@ -89,6 +89,23 @@ def class_attributes(node: cst.ClassDef) -> dict[str, tuple[cst.BaseExpression, 
     return attrs
 
 
+def _inherited_name(cls: cst.ClassDef, classes: dict[str, cst.ClassDef],
+                    seen: frozenset[str] = frozenset()) -> tuple[str, cst.BaseExpression] | None:
+    """The base class of this module that sets ``name`` for ``cls`` (nearest first, as Python's lookup goes for
+    single inheritance) and the value it sets."""
+    for base in cls.bases:
+        parent = classes.get(base.value.value) if isinstance(base.value, cst.Name) else None
+        if parent is None or parent.name.value in seen:
+            continue
+        attrs = class_attributes(parent)
+        if "name" in attrs:
+            return parent.name.value, attrs["name"][0]
+        found = _inherited_name(parent, classes, seen | {parent.name.value})
+        if found is not None:
+            return found
+    return None
+
+
 @register("tool-version")
 class ToolVersion(ToolKind):
     """A tool definition whose type is one of ``from_types``: write the newest type of the family every model it
@@ -98,8 +115,10 @@ class ToolVersion(ToolKind):
     alias, a constant) is reported for a human, since its name is not beside it."""
 
     PARAMS = {"family": FAMILY, "from_types": Param("str_list", required=True),
-              "only_where_rejected": Param("bool", default=False)}
-    MESSAGE_FIELDS = frozenset({"type", "advice", "model", "note"})
+              "only_where_rejected": Param("bool", default=False),
+              "only_where_misnamed": Param("bool", default=False),
+              "name_as_type": Param("bool", default=False)}
+    MESSAGE_FIELDS = frozenset({"type", "advice", "model", "note", "name", "required"})
 
     def __init__(self, spec: RuleSpec, ctx: FileContext) -> None:
         super().__init__(spec, ctx)
@@ -137,13 +156,17 @@ class ToolVersion(ToolKind):
             entry = view.get("type") if view is not None else None
             if isinstance(entry, Entry) and entry.container is node:
                 old = resolver.text(entry.reached())
-                if old in self.params["from_types"]:
+                name = view.get("name")  # type: ignore[union-attr]
+                name_text = resolver.text(name.reached()) if isinstance(name, Entry) else None
+                if self._matches(old, name_text):
                     done.add(id(entry.value))
                     self._check_dict(view, entry, old)  # type: ignore[arg-type]
+        classes = {cls.name.value: cls for cls in self._classes}
         for cls in self._classes:
-            done.update(self._check_class(cls))
+            done.update(self._check_class(cls, classes))
         for string in self._strings:
-            if id(string) not in done and not self.params["only_where_rejected"]:
+            if id(string) not in done and not self.params["only_where_rejected"] and \
+                    not self.params["only_where_misnamed"] and not self.params["name_as_type"]:
                 self._report(string, [string], [], literal_text(string) or "", self.runs_on(None), None, "manual",
                              " (written here without the tool's name beside it: change the type and the name"
                              " the tool sends together)")
@@ -160,6 +183,21 @@ class ToolVersion(ToolKind):
         return (f'no version of this tool is accepted: use {what}, `{{"type": "{toolset.type}"}}`, whose members '
                 f"Claude calls by their own names, so the code that handles its tool calls changes too")
 
+    def _matches(self, old: str | None, name: str | None) -> bool:
+        """Whether a definition of type ``old`` named ``name`` is this rule's: a type of ``from_types``; with
+        ``only_where_misnamed``, one named otherwise than its type requires (a name not known statically is not
+        known to differ: nothing is guessed); with ``name_as_type``, the name of one of them written as the type.
+        A check of the version a model accepts (``only_where_rejected``) leaves a misnamed pair to that rule."""
+        by_type = self.ctx.data.tools.by_type
+        if self.params["name_as_type"]:
+            return old in {by_type[t].name for t in self.params["from_types"]}
+        if old not in self.params["from_types"]:
+            return False
+        misnamed = name is not None and name != by_type[old].name
+        if self.params["only_where_rejected"]:
+            return not misnamed
+        return not self.params["only_where_misnamed"] or misnamed
+
     def planned(self, view: MappingView) -> tuple[str, str] | None:
         """The type this rule's fix writes into the tool definition ``view`` and the fix's safety; None when it
         leaves the type as written (not one of its types, or a change it only reports). Other kinds read the
@@ -167,10 +205,12 @@ class ToolVersion(ToolKind):
         entry = view.get("type")
         if not isinstance(entry, Entry) or entry.container is not view.container:
             return None
-        old = self.ctx.provider(Requests).resolver.text(entry.reached())
-        if old not in self.params["from_types"]:
-            return None
+        resolver = self.ctx.provider(Requests).resolver
+        old = resolver.text(entry.reached())
         name_entry = view.get("name")
+        if old is None or not self._matches(old, resolver.text(name_entry.reached())
+                                            if isinstance(name_entry, Entry) else None):
+            return None
         new, safety, _ = self._plan(self.runs_on(view.container), entry.value,
                                     name_entry.value if isinstance(name_entry, Entry) else None)
         return (new.type, safety) if new is not None and safety != "manual" else None
@@ -188,12 +228,17 @@ class ToolVersion(ToolKind):
         return new, weakest(self.spec.fix, "safe"), ""
 
     def _accepted(self, old: str, runs_on: RunsOn) -> bool:
-        """With ``only_where_rejected``, a type that every model the definition goes to accepts is left alone, and
-        so is one whose models are not all known: the rule is about what the request names."""
+        """With ``only_where_rejected``, a type that every model the definition goes to accepts is left alone. When
+        those models are not known, the target's models stand for them, and so is the newest version any of them
+        accepts: code that already moved to it chose its models (computer_20251124 for the 4.6 models)."""
         if not self.params["only_where_rejected"]:
             return False
-        tool = self.ctx.data.tools.by_type[old]
-        return not runs_on.known or all(tool.accepted_by(model) for model in runs_on.models)
+        tools = self.ctx.data.tools
+        if all(tools.by_type[old].accepted_by(model) for model in runs_on.models):
+            return True
+        family = [t for t in tools.by_type.values() if t.family == tools.by_type[old].family]
+        newest = next((t for t in reversed(family) if any(t.accepted_by(m) for m in runs_on.models)), None)
+        return not runs_on.known and newest is not None and newest.type == old
 
     def _check_dict(self, view: MappingView, type_entry: Entry, old: str) -> None:
         name_entry = view.get("name")
@@ -203,33 +248,49 @@ class ToolVersion(ToolKind):
             return
         new, safety, note = self._plan(runs_on, type_entry.value, name_node)
         names = [name_node] if isinstance(name_node, cst.SimpleString) else []
-        self._report(type_entry.value, [type_entry.value], names, old, runs_on, new, safety, note)
+        self._report(type_entry.value, [type_entry.value], names, old, runs_on, new, safety, note,
+                     literal_text(name_node) if isinstance(name_node, cst.SimpleString) else None)
 
-    def _check_class(self, cls: cst.ClassDef) -> set[int]:
+    def _check_class(self, cls: cst.ClassDef, classes: dict[str, cst.ClassDef]) -> set[int]:
         """A tool class: the attribute holding an old type and the ``name`` attribute, each in its value and its
-        ``Literal[...]`` annotation, change together. Returns the ids of the type literals it reported."""
+        ``Literal[...]`` annotation, change together. A name inherited from a base class of the module is read
+        there, and the class is left to a human: other tools share the base, whose own fix may change the name.
+        Returns the ids of the type literals it reported."""
         attrs = class_attributes(cls)
-        for value, annotation in attrs.values():
+        for key, (value, annotation) in attrs.items():
             old = literal_text(value) if isinstance(value, cst.SimpleString) else None
-            if old not in self.params["from_types"]:
+            if old is None or (self.params["name_as_type"] and not key.endswith("type")):
                 continue
-            assert old is not None
             name_value, name_annotation = attrs.get("name", (None, None))
+            base = _inherited_name(cls, classes) if name_value is None else None
             old_name = literal_text(name_value) if isinstance(name_value, cst.SimpleString) else None
+            shown = old_name if base is None else literal_text(base[1]) if isinstance(base[1], cst.SimpleString) \
+                else None
+            if not self._matches(old, shown):
+                continue
             runs_on = self.runs_on(None)
             if self._accepted(old, runs_on):
                 return set()
             new, safety, note = self._plan(runs_on, value, name_value)
+            if base is not None and new is not None:  # the base class's own fix may change the name this type gets
+                safety, note = "manual", f" (the name `{shown}` comes from the base class `{base[0]}`: " + (
+                    "give this class its own `name`, or change the base class's pair)" if shown != new.name
+                    else "change this type by hand, with the base class in view)")
             types = [value] + [s for s in _literal_strings(annotation, old) if s is not value]
             names = [name_value] + _literal_strings(name_annotation, old_name) if old_name else []
-            self._report(value, types, names, old, runs_on, new, safety, note)  # type: ignore[arg-type]
+            self._report(value, types, names, old, runs_on, new, safety, note, shown)  # type: ignore[arg-type]
             return {id(node) for node in types}
         return set()
 
     def _report(self, at: cst.BaseExpression, types: list[cst.SimpleString], names: list[cst.SimpleString],
-                old: str, runs_on: RunsOn, new: ToolType | None, safety: str, note: str) -> None:
+                old: str, runs_on: RunsOn, new: ToolType | None, safety: str, note: str,
+                name: str | None = None) -> None:
         """One finding at ``at`` whose fix writes the new type into ``types`` and its name into ``names``."""
-        values: dict[str, Any] = {"type": old, "model": runs_on.describe()}
+        tool = self.ctx.data.tools.by_type.get(old)
+        rejecting = tuple(m for m in runs_on.models if tool is not None and not tool.accepted_by(m))
+        shown = runs_on.describe(rejecting if self.params["only_where_rejected"] and rejecting else None)
+        values: dict[str, Any] = {"type": old, "model": shown, "name": name or "?",
+                                  "required": getattr(tool, "name", None) or ""}
         if new is None:
             self.report(at, safety="manual", note="", **values, advice=self._no_version(runs_on))
             return
@@ -315,6 +376,20 @@ class TypedToolParam(ToolKind):
         self._uses: list[tuple[cst.BaseExpression, str]] = []
         self._attrs: set[int] = set()
         self._in_import = 0
+        self._returns: set[int] = set()
+        self._in_returns = 0
+
+    # A class named as a return type (``def to_params(self) -> BetaToolBash20241022Param``) builds nothing: the
+    # definition's type literal sends the old version, on the lines a user edits, and its own rule reports it there.
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if node.returns is not None:
+            self._returns.add(id(node.returns))
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self._in_returns += id(node) in self._returns
+
+    def leave_Annotation(self, original_node: cst.Annotation) -> None:
+        self._in_returns -= id(original_node) in self._returns
 
     def visit_Import(self, node: cst.Import) -> None:
         self._in_import += 1
@@ -337,7 +412,7 @@ class TypedToolParam(ToolKind):
             self._use(node)
 
     def _use(self, node: cst.BaseExpression) -> None:
-        if self._in_import:
+        if self._in_import or self._in_returns:
             return
         qualified = self.ctx.provider(Imports).table.qualify(node)
         if qualified and qualified.startswith("anthropic.") and qualified.rpartition(".")[2] in self.params["classes"]:
