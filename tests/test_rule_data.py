@@ -186,7 +186,7 @@ def test_text_editor_types_keep_their_names() -> None:
     required = {ticked(row[0])[0]: ticked(row[1])[0] for row in table_rows(facts_section("3a"))}
     assert required, "no text editor types in the facts file"
     for model in MODELS:
-        unknown = set(model.text_editor) - set(required)
+        unknown = set(model.text_editor or ()) - set(required)
         assert not unknown, f"{model.name} lists undocumented text editor types {unknown}"
     pairs = []
     for path in sorted(rules_dir().rglob("*.yaml")):
@@ -365,3 +365,4 @@ def test_later_ids_agree_with_the_facts() -> None:
     mythos = {token for model_cell, api, *_ in table_rows(facts_section("10a")) if "Mythos" in model_cell
               for token in ticked(api) if token.startswith("claude-")}
     assert mythos == set(CATALOGUE.later_ids)
+

@@ -104,7 +104,7 @@ class Model:
     context_window: int | None
     thinking: str
     temperature_with_top_p: str
-    text_editor: tuple[str, ...]
+    text_editor: tuple[str, ...] | None  # None: which versions the model accepts is not known (``unknown``)
     prefill: bool
     unconfirmed: tuple[str, ...]
     sources: tuple[str, ...]
@@ -207,6 +207,13 @@ def _lifecycle(block: YamlMap | None, where: str, notice_days: int | None) -> Li
     )
 
 
+def _text_editor(fields: Fields) -> tuple[str, ...] | None:
+    """The text editor versions a model accepts: a list, or ``unknown`` where no first-party source says."""
+    if fields.any("text_editor") == "unknown":
+        return None
+    return tuple(fields.str_list("text_editor"))
+
+
 def _check_sources(fields: Fields, keys: list[str], sources: dict[str, str]) -> tuple[str, ...]:
     for key in keys:
         if key not in sources:
@@ -281,7 +288,7 @@ def _model(key: str, raw: YamlMap, sources: dict[str, str], vocabulary: Vocabula
         thinking=fields.str("thinking", default="none", choices=vocabulary.thinking_modes),
         temperature_with_top_p=fields.str("temperature_with_top_p", default="allowed",
                                           choices=TEMPERATURE_WITH_TOP_P),
-        text_editor=tuple(fields.str_list("text_editor")),
+        text_editor=_text_editor(fields),
         prefill=fields.bool("prefill", default=True),
         unconfirmed=tuple(fields.str_list("unconfirmed")),
         sources=_check_sources(fields, fields.str_list("sources", required=True), sources),

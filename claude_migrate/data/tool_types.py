@@ -29,7 +29,12 @@ class ToolType:
     sources: tuple[str, ...]
 
     def accepted_by(self, model: Model) -> bool:
-        return self.type in model.text_editor or model.key in self.models
+        return model.key in self.models or self.type in (model.text_editor or ())
+
+    def known_for(self, model: Model) -> bool:
+        """Whether the data says if ``model`` accepts this type: the type lists its models, or the model lists the
+        text editor versions it accepts (``unknown`` where no first-party source does)."""
+        return bool(self.models) or model.text_editor is not None
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,11 @@ class ToolTypes:
         accepted = [t for t in self.by_type.values()
                     if t.family == family and models and all(t.accepted_by(m) for m in models)]
         return accepted[-1] if accepted else None
+
+    def unknown(self, family: str, models: tuple[Model, ...]) -> tuple[Model, ...]:
+        """The models of which the data does not say which versions of ``family`` they accept."""
+        types = [t for t in self.by_type.values() if t.family == family]
+        return tuple(m for m in models if not all(t.known_for(m) for t in types))
 
 
 def load_tool_types(path: Path, catalogue: Catalogue) -> ToolTypes:
@@ -65,7 +75,7 @@ def load_tool_types(path: Path, catalogue: Catalogue) -> ToolTypes:
         by_type[type_name] = ToolType(type_name, fields.str("family", required=True, choices=tuple(families)),
                                       fields.str("name"), fields.str("beta"), tuple(models), tuple(source_keys))
     for model in catalogue.models.values():
-        for type_name in model.text_editor:
+        for type_name in model.text_editor or ():
             if type_name not in by_type:
                 raise top.error("types", f"{catalogue.path.name} lists {type_name} for model {model.key}; "
                                          f"describe it here")

@@ -175,6 +175,11 @@ class ToolVersion(ToolKind):
         """Advice when no version of the family suits every model: the family that replaces it, where those models
         all accept one (the computer toolset), else a version per model."""
         tools = self.ctx.data.tools
+        unknown = tools.unknown(self.params["family"], runs_on.models)
+        if unknown:
+            return (f"no first-party source in the catalogue says which version of this tool "
+                    f"{runs_on.describe(unknown)} accept{'s' if len(unknown) == 1 else ''}: check the model's tool "
+                    f"documentation before choosing one")
         successor = tools.families[self.params["family"]].replaced_by
         toolset = tools.newest(successor, list(runs_on.models)) if successor else None
         if toolset is None:
@@ -234,8 +239,9 @@ class ToolVersion(ToolKind):
         if not self.params["only_where_rejected"]:
             return False
         tools = self.ctx.data.tools
-        if all(tools.by_type[old].accepted_by(model) for model in runs_on.models):
-            return True
+        tool = tools.by_type[old]
+        if all(tool.accepted_by(model) or not tool.known_for(model) for model in runs_on.models):
+            return True  # a model the data knows nothing about is not said to reject it
         family = [t for t in tools.by_type.values() if t.family == tools.by_type[old].family]
         newest = next((t for t in reversed(family) if any(t.accepted_by(m) for m in runs_on.models)), None)
         return not runs_on.known and newest is not None and newest.type == old
@@ -287,7 +293,7 @@ class ToolVersion(ToolKind):
                 name: str | None = None) -> None:
         """One finding at ``at`` whose fix writes the new type into ``types`` and its name into ``names``."""
         tool = self.ctx.data.tools.by_type.get(old)
-        rejecting = tuple(m for m in runs_on.models if tool is not None and not tool.accepted_by(m))
+        rejecting = tuple(m for m in runs_on.models if tool is not None and not tool.accepted_by(m) and tool.known_for(m))
         shown = runs_on.describe(rejecting if self.params["only_where_rejected"] and rejecting else None)
         values: dict[str, Any] = {"type": old, "model": shown, "name": name or "?",
                                   "required": getattr(tool, "name", None) or ""}
