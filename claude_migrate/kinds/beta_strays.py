@@ -11,6 +11,8 @@ from claude_migrate.analysis.runs_on import RunsOn
 
 if TYPE_CHECKING:
     from claude_migrate.analysis.options import RunOptions
+    from claude_migrate.data.catalogue import Model
+    from claude_migrate.data.tool_types import ToolType
     from claude_migrate.data.rules import RuleSpec
 
 StrayValues = Callable[["RuleSpec", "RunOptions", list[str], str], "dict[str, str] | None"]
@@ -31,10 +33,22 @@ def obsolete_stray(spec: RuleSpec, options: RunOptions, found: list[str], label:
             "note": " wherever this value is sent (it is written outside a request, so nothing is rewritten)"}
 
 
-def tool_stray(spec: RuleSpec, options: RunOptions, found: list[str], label: str) -> dict[str, str]:
-    return {"flag": listed(found), "field": label, "note": "",
-            "action": "the tools it enabled have Claude 4 versions that need another flag or none: change it"
-                      " together with the tool versions wherever this value is sent"}
+def rejecting(tool: ToolType, models: tuple[Model, ...]) -> tuple[Model, ...]:
+    """The models that do not take ``tool``; a model the data says nothing about is not counted."""
+    return tuple(m for m in models if tool.known_for(m) and not tool.accepted_by(m))
+
+
+def tool_stray(spec: RuleSpec, options: RunOptions, found: list[str], label: str) -> dict[str, str] | None:
+    """Reported unless the flag belongs to a tool version (``tool``) that every model of the target still takes."""
+    runs_on = RunsOn.whole_target(options.target, request=False)
+    tool: ToolType | None = spec.params.get("tool")
+    models = rejecting(tool, runs_on.models) if tool is not None else runs_on.models
+    if not models:
+        return None
+    return {"flag": listed(found), "field": label, "note": "", "model": runs_on.describe(models),
+            "action": ("" if tool is not None else "the tools it enabled have Claude 4 versions that need another "
+                                                     "flag or none: ")
+                      + "change it together with the tool versions wherever this value is sent"}
 
 
 STRAYS: dict[str, StrayValues] = {"remove-beta-flag": obsolete_stray, "tool-beta-flag": tool_stray}

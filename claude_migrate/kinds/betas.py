@@ -4,19 +4,22 @@ InvokeModel ``anthropic_beta`` and Converse ``additionalModelRequestFields.anthr
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
 from claude_migrate.analysis.edits import EditSet, remove_element, remove_entry, with_text
 from claude_migrate.kinds.base import Param, register, weakest
-from claude_migrate.kinds.beta_strays import STRAYS, flags_in, listed
+from claude_migrate.kinds.beta_strays import STRAYS, flags_in, listed, rejecting
+from claude_migrate.kinds.param_checks import check_known
 from claude_migrate.kinds.request_kind import RequestKind, models_where
 from claude_migrate.kinds.tools import ToolVersion
 from claude_migrate.analysis.requests import BetaFlags, Request, Requests
 from claude_migrate.analysis.strings import literal_text
 from claude_migrate.analysis.values import Entry, MappingView
 from claude_migrate.data.rule_data import RuleData
+from claude_migrate.data.yamlio import YamlMap
 
 if TYPE_CHECKING:
     from claude_migrate.analysis.context import FileContext
@@ -158,15 +161,29 @@ class ToolBetaFlag(BetaFlagKind):
     """A flag an old tool version needed: once no tool of the request needs it, write the flag the request's
     tools need now, or remove it. Left alone while the tools are unknown or an old tool still needs it."""
 
-    PARAMS = {"flags": Param("str_list", required=True)}
-    MESSAGE_FIELDS = frozenset({"flag", "field", "action", "note"})
+    PARAMS = {"flags": Param("str_list", required=True), "tool": Param("str")}
+    MESSAGE_FIELDS = frozenset({"flag", "field", "action", "note", "model"})
+
+    @classmethod
+    def check_params(cls, params: YamlMap | None, path: Path, data: RuleData) -> dict[str, Any]:
+        """``tool`` names the tool version the flags belong to; it is kept as its data, so the flag is judged by
+        the models that accept that version wherever it is written (config files too, which load no tools)."""
+        result = super().check_params(params, path, data)
+        if result.get("tool") is not None:
+            check_known(params, path, "tool", [result["tool"]], data.tools.by_type, "tool type")
+            result["tool"] = data.tools.by_type[result["tool"]]
+        return result
 
     def check_request(self, request: Request) -> None:
+        tool = self.params.get("tool")
+        if tool is not None and request.runs_on is not None and \
+                not rejecting(tool, request.runs_on.models):
+            return  # every model the request goes to still takes the tool this flag belongs to
         flags = self.flags_of(request)
         old = [f.text for f in flags.flags if f.text in self.params["flags"]] if flags else []
         planned = self._needed(request) if old else None
         if flags and old and planned is None and not flags.via:
-            self._built_elsewhere(flags, old)
+            self._built_elsewhere(request, flags, old)
         if not flags or planned is None:
             return
         needed, safety = planned
@@ -182,18 +199,30 @@ class ToolBetaFlag(BetaFlagKind):
             action = f"the request's tools now need `{missing[0]}` instead"
         else:
             action = "no tool of the request needs it any more: remove it"
-        self.rewrite(request, flags, changes, safety, flag=listed(old), field=flags.hit.label, action=action)
+        self.rewrite(request, flags, changes, safety, flag=listed(old), field=flags.hit.label, action=action,
+                     model=self._model(request))
 
-    def _built_elsewhere(self, flags: BetaFlags, old: list[str]) -> None:
+    def _model(self, request: Request) -> str:
+        """The models that reject the flag's tool version (those the request goes to), for the message."""
+        tool = self.params.get("tool")
+        if request.runs_on is None:
+            return ""
+        return request.runs_on.describe(rejecting(tool, request.runs_on.models) if tool is not None else None)
+
+    def _built_elsewhere(self, request: Request, flags: BetaFlags, old: list[str]) -> None:
         """The request's tools come from a call or a name this file does not resolve: the flag is reported for a
         human, naming the flags the newer tool versions need (a name that holds the flag is reported where the
         name is written, as a flag outside a request)."""
-        newer = sorted({kind.beta for kind in self.ctx.data.tools.by_type.values() if kind.beta and kind.beta not in old})
+        models = request.runs_on.models if request.runs_on is not None else ()
+        newer = sorted({kind.beta for kind in self.ctx.data.tools.by_type.values()
+                        if kind.beta and kind.beta not in old and any(kind.accepted_by(m) for m in models)})
         node = next(flag.node for flag in flags.flags if flag.text in old)
+        choice = f"write the flag of the computer tool's version ({listed(newer)}) or remove it" if newer else \
+            "remove it, or move to a tool that needs a flag of its own"
         self.report(node, safety="manual", flag=listed(old), field=flags.hit.label, note="",
+                    model=self._model(request),
                     action=f"the request's tools are built elsewhere, so the flag they need is not known here: "
-                           f"once they are at their Claude 4 versions, write the flag of the computer tool's version "
-                           f"({listed(newer)}) or remove it")
+                           f"once they are at versions accepted by {self._model(request) or 'its models'}, {choice}")
 
     def _needed(self, request: Request) -> tuple[set[str], str] | None:
         """The beta flags the request's Anthropic-defined tools need once the selected tool-version rules have
