@@ -311,11 +311,9 @@ def _add_id(ids: dict[str, KnownId], block: YamlMap, key: str, known: KnownId) -
 
 def load_catalogue(path: Path, overlays: Sequence[Path] = ()) -> Catalogue:
     raw = load_layered(path, overlays)
-    top = Fields(raw, "catalogue", path=path, allowed={"schema", "tiers", "profile_prefixes", "thinking_modes",
-                                                       "notice_days", "sources", "models", "invalid_ids", "later_ids",
-                                                       "checked"})
-    if top.int("schema", required=True) != 1:
-        raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
+    top = Fields.data_file(raw, "catalogue", path=path,
+                           allowed={"schema", "tiers", "profile_prefixes", "thinking_modes", "notice_days", "sources",
+                                    "models", "invalid_ids", "later_ids", "checked"})
     sources_map = top.mapping("sources", required=True)
     sources = {str(k): v for k, v in sources_map.items()}
     for key, value in sources.items():

@@ -229,9 +229,7 @@ class IdGrammar:
 
 def load_id_grammar(path: Path, catalogue: Catalogue) -> IdGrammar:
     raw = load_yaml(path)
-    top = Fields(raw, "ID grammar", path=path, allowed={"schema", "sources", "pieces", "forms"})
-    if top.int("schema", required=True) != 1:
-        raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
+    top = Fields.data_file(raw, "ID grammar", path=path, allowed={"schema", "sources", "pieces", "forms"})
     sources = top.mapping("sources", required=True)
     pieces_map = top.mapping("pieces", required=True)
     pieces = {str(key): str(value) for key, value in pieces_map.items()}

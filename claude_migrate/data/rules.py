@@ -199,9 +199,7 @@ def _rule(item: YamlMap, path: Path, kinds: Mapping[str, KindSchema], data: Rule
 
 def load_rule_file(path: Path, kinds: Mapping[str, KindSchema], data: RuleData) -> list[RuleSpec]:
     raw = load_yaml(path)
-    top = Fields(raw, "rule file", path=path, allowed={"schema", "rules"})
-    if top.int("schema", required=True) != 1:
-        raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
+    top = Fields.data_file(raw, "rule file", path=path, allowed={"schema", "rules"})
     items = top.any("rules")
     if not isinstance(items, list) or not items:
         raise top.error("rules", "expected a non-empty list of rules")

@@ -85,11 +85,9 @@ def _each_request(fields: Fields) -> tuple[KeyPath, KeyPath] | None:
 
 def load_surfaces(path: Path) -> Surfaces:
     raw = load_yaml(path)
-    top = Fields(raw, "surfaces file", path=path, allowed={
+    top = Fields.data_file(raw, "surfaces file", path=path, allowed={
         "schema", "sources", "surfaces", "region_clients", "region_keywords", "runtime_prefix_keywords",
         "mapping_types"})
-    if top.int("schema", required=True) != 1:
-        raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
     sources = {str(key): str(value) for key, value in top.mapping("sources", required=True).items()}
     by_name: dict[str, Surface] = {}
     for name, entry in top.mapping("surfaces", required=True).items():

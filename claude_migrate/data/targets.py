@@ -73,9 +73,7 @@ class Targets:
 
 def load_targets(path: Path, catalogue: Catalogue, overlays: Sequence[Path] = ()) -> Targets:
     raw = load_layered(path, overlays)
-    top = Fields(raw, "targets file", path=path, allowed={"schema", "default", "targets"})
-    if top.int("schema", required=True) != 1:
-        raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
+    top = Fields.data_file(raw, "targets file", path=path, allowed={"schema", "default", "targets"})
     by_name: dict[str, Target] = {}
     for name, entry in top.mapping("targets", required=True).items():
         fields = Fields(entry, f"target {name}", allowed={"description", "replace"})
@@ -126,9 +124,8 @@ class RegionPrefixes:
 
 def load_region_prefixes(path: Path, catalogue: Catalogue) -> RegionPrefixes:
     raw = load_yaml(path)
-    top = Fields(raw, "bedrock regions file", path=path, allowed={"schema", "sources", "regions", "worldwide"})
-    if top.int("schema", required=True) != 1:
-        raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
+    top = Fields.data_file(raw, "bedrock regions file", path=path,
+                           allowed={"schema", "sources", "regions", "worldwide"})
     sources = top.mapping("sources") or {}
     entries = []
     for index, item in enumerate(top.any("regions") or []):

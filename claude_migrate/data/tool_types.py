@@ -56,9 +56,7 @@ class ToolTypes:
 
 def load_tool_types(path: Path, catalogue: Catalogue) -> ToolTypes:
     raw = load_yaml(path)
-    top = Fields(raw, "tools file", path=path, allowed={"schema", "sources", "families", "types"})
-    if top.int("schema", required=True) != 1:
-        raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
+    top = Fields.data_file(raw, "tools file", path=path, allowed={"schema", "sources", "families", "types"})
     sources = top.mapping("sources", required=True)
     families = _families(top)
     by_type: dict[str, ToolType] = {}

@@ -133,6 +133,14 @@ class Fields:
         if unknown:
             raise mapping.error(unknown[0], f"unknown key in {where} (allowed: {', '.join(sorted(allowed))})")
 
+    @classmethod
+    def data_file(cls, mapping: Any, where: str, *, path: Path, allowed: set[str]) -> Fields:
+        """The top of one of the project's data files, whose ``schema`` must be one this version reads."""
+        top = cls(mapping, where, path=path, allowed=allowed)
+        if top.int("schema", required=True) != 1:
+            raise top.error("schema", "unsupported schema version (this claude-migrate reads schema 1)")
+        return top
+
     def error(self, key: str, message: str) -> DataError:
         return self.map.error(key, message)
 
