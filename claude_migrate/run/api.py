@@ -212,7 +212,7 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
     than the file and the settings.
     """
     started = time.perf_counter()
-    loaded = rulecache.load(settings.extra_rule_dirs, use_cache)
+    loaded = rulecache.load(settings.extra_rule_dirs)  # the rule pickle holds data, not results: --no-cache keeps it
     dependencies.nearest.cache_clear()  # dependency files may change between runs of one process
     data = loaded.data
     region = settings.bedrock_region or (bedrock.region if bedrock else None)
