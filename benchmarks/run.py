@@ -413,7 +413,8 @@ def main() -> None:
     tree = workdir / "tree"
     manifest = workdir / "files.json"
     started = time.perf_counter()
-    if manifest.is_file():
+    reused = manifest.is_file()
+    if reused:
         files = json.loads(manifest.read_text())
     else:
         files = copy_tree(tree, options.files)
@@ -422,7 +423,7 @@ def main() -> None:
     built = time.perf_counter() - started
     size = sum((tree / relative).stat().st_size for relative in files)
     print(f"claude-migrate benchmark: {len(files):,} Python files ({size / 1e6:.0f} MB) under 1 MB copied from "
-          f"site-packages and the standard library in {built:.1f} s; parse-heavy: the seed Bedrock call site "
+          f"site-packages and the standard library{' (reused from --keep)' if reused else f' in {built:.1f} s'}; parse-heavy: the seed Bedrock call site "
           f"appended to {len(plan.python)} modules, plus {plan.extra} notebooks and {plan.extra} YAML files")
     print(f"machine: {os.cpu_count()} CPUs ({platform.machine()}), {platform.system()} {platform.release()}, "
           f"Python {platform.python_version()}; load average before the run: "
