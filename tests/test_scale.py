@@ -16,7 +16,8 @@ import pytest
 from conftest import AS_OF, run_cli
 
 from claude_migrate.run.cache import CACHE_DIR, StatIndex, digest
-from claude_migrate.run.processing import imports_any
+from claude_migrate.run.processing import TokenFilter, _automaton, imports_any
+from claude_migrate.run.rulecache import load as load_rule_set
 from claude_migrate.run.progress import Progress
 
 PYTHON = '''import boto3
@@ -109,6 +110,37 @@ def test_the_import_gate_of_request_rules(text: str, imports: bool) -> None:
     """Request rules skip files that import no client module; the gate may let a file through wrongly, but
     must never turn one away that a request could be recognised in."""
     assert imports_any(text, CLIENT_MODULES) is imports
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def test_the_one_pass_prefilter_agrees_with_the_token_loop() -> None:
+    """The multi-pattern search (ahocorasick-rs, a dependency here) and the stdlib loop it replaces where the
+    library is missing pick the same files: every fixture, and tokens that overlap or stand alone."""
+    from claude_migrate.engine.config_files import id_rules
+
+    rules = load_rule_set().rules
+    samples = [path.read_bytes() for path in sorted(FIXTURES.rglob("*")) if path.is_file()]
+    samples += [b"anthropic.claude-3", b"xx claudeyy", b"import boto3\nx = {'maxTokens': 1}", b"maxTokens = 1",
+                b"import boto3\n", b"", b"litellm temperature", b"interleaved-thinking-2025-05-14"]
+    for token_filter in (TokenFilter.of(rules), TokenFilter.of(id_rules(rules))):
+        assert _automaton(token_filter.words) is not None
+        answers = [token_filter.matches(raw) for raw in samples]
+        assert answers == [token_filter.matches_each(raw) for raw in samples]
+        assert any(answers) and not all(answers)
+
+
+def test_the_pre_commit_run_imports_neither_typer_nor_pathspec(tmp_path: Path) -> None:
+    """typer and click cost about 0.1 s of start-up, pathspec more; a plain `check FILE` needs neither."""
+    (tmp_path / "app.py").write_text('import anthropic\n\nMODEL = "claude-3-5-sonnet-20240620"\n')
+    probe = ("import atexit, sys; atexit.register(lambda: print(sorted(m for m in ('typer', 'click', 'pathspec') "
+             "if m in sys.modules), file=sys.stderr)); sys.argv = ['claude-migrate', 'check', 'app.py']; "
+             "from claude_migrate.cli import main; main()")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "user-cache")})
+    assert result.returncode == 1 and "CM101" in result.stdout, result.stderr
+    assert result.stderr.splitlines()[-1] == "[]"
 
 
 def test_the_pre_commit_run_over_files_without_old_ids_never_imports_libcst(tmp_path: Path) -> None:

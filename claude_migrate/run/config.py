@@ -9,14 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
-
-import pathspec
+from typing import TYPE_CHECKING, Any
 
 from claude_migrate.data.errors import DataError, UsageError
 from claude_migrate.data.sdk_versions import SdkRequirement, specifier_set
 from claude_migrate.run.discovery import pattern_spec
 from claude_migrate.run.filetypes import FILE_TYPES
+
+if TYPE_CHECKING:
+    import pathspec  # built by discovery.pattern_spec only when a setting holds patterns
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -9,6 +9,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator
+from fnmatch import fnmatch
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -179,24 +180,32 @@ DECLARED: tuple[tuple[str, Reader], ...] = (("pyproject.toml", pyproject), ("set
 
 
 def _in_folder(folder: Path, package: str) -> Iterator[SdkRequirement]:
-    """What one folder's dependency files say, lock pins first."""
+    """What one folder's dependency files say, lock pins first. One listing per folder, not a stat per file
+    name: a run asks this of every folder it reads."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    present = {os.path.normcase(name) for name in names}
     for name, reader in (*LOCKS, *DECLARED):
         path = folder / name
-        if path.is_file() and (found := reader(path, package)) is not None:
+        if os.path.normcase(name) in present and path.is_file() and (found := reader(path, package)) is not None:
             yield found
-    for path in sorted(folder.glob("requirements*.txt")):
-        if (found := requirements_txt(path, package)) is not None:
+    for name in sorted(name for name in names if fnmatch(name, "requirements*.txt")):
+        if (found := requirements_txt(folder / name, package)) is not None:
             yield found
 
 
 @lru_cache(maxsize=4096)
-def nearest(folder: Path, package: str = PACKAGE) -> SdkRequirement | None:
-    """The requirement for ``package`` from the dependency files of ``folder`` or the nearest folder above it."""
-    folder = folder.resolve()
+def nearest(folder: Path, package: str = PACKAGE, resolved: bool = False) -> SdkRequirement | None:
+    """The requirement for ``package`` from the dependency files of ``folder`` or the nearest folder above it.
+    ``resolved``: the folder is resolved already, as the parents of a resolved folder are (resolving costs a
+    stat per path component)."""
+    folder = folder if resolved else folder.resolve()
     found = next(_in_folder(folder, canonicalize_name(package)), None)
     if found is not None or folder.parent == folder:
         return found
-    return nearest(folder.parent, package)
+    return nearest(folder.parent, package, True)
 
 
 def for_file(path: Path, fallback: str | None = None, package: str = PACKAGE) -> SdkRequirement | None:

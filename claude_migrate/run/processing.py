@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cache, cached_property, partial
 from pathlib import Path
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from claude_migrate.data.rule_data import RuleData
@@ -68,11 +68,24 @@ def _fewest(tokens: set[bytes]) -> tuple[bytes, ...]:
     return tuple(sorted(token for token in tokens if not any(other != token and other in token for other in tokens)))
 
 
+@cache
+def _automaton(words: tuple[bytes, ...]) -> Callable[[bytes], list[tuple[int, int, int]]] | None:
+    """All ``words`` found in one pass over the bytes (ahocorasick-rs: the Rust aho-corasick crate, whose
+    SIMD prefilter skips most bytes), as
+    (word index, start, end); None where the library has no wheel (musllinux, Windows on Arm, PyPy)."""
+    try:
+        from ahocorasick_rs import BytesAhoCorasick
+    except ImportError:
+        return None
+    return partial(BytesAhoCorasick(list(words)).find_matches_as_indexes, overlapping=True)
+
+
 @dataclass(frozen=True)
 class TokenFilter:
     """The prefilter over a file's bytes: a rule's trigger and, for a rule that needs an import, the name of one
-    of its modules. The gated triggers (request-shape words such as ``temperature``) are searched only in files
-    that name such a module, so most files are searched for a dozen tokens, not thirty."""
+    of its modules. The gated triggers (request-shape words such as ``temperature``) count only in files that
+    name such a module. All of them are searched in one pass over the bytes; without the library, token by
+    token (each a ``bytes.__contains__`` pass, about four times slower over a tree)."""
 
     plain: tuple[bytes, ...]
     gated: tuple[tuple[tuple[bytes, ...], tuple[bytes, ...]], ...]  # (module names, triggers)
@@ -87,7 +100,22 @@ class TokenFilter:
                    tuple((_fewest({module.encode() for module in modules}), _fewest(tokens))
                          for modules, tokens in sorted(groups.items())))
 
+    @cached_property
+    def words(self) -> tuple[bytes, ...]:
+        return tuple(dict.fromkeys([*self.plain, *(word for modules, tokens in self.gated
+                                                   for word in (*modules, *tokens))]))
+
     def matches(self, raw: bytes) -> bool:
+        search = _automaton(self.words) if self.words else None
+        if search is None:
+            return self.matches_each(raw)
+        words = self.words
+        found = {words[index] for index, _, _ in search(raw)}
+        return not found.isdisjoint(self.plain) or any(
+            not found.isdisjoint(modules) and not found.isdisjoint(tokens) for modules, tokens in self.gated)
+
+    def matches_each(self, raw: bytes) -> bool:
+        """:meth:`matches` without the library: one pass per token."""
         return any(token in raw for token in self.plain) or any(
             any(module in raw for module in modules) and any(token in raw for token in tokens)
             for modules, tokens in self.gated)

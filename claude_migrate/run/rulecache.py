@@ -130,16 +130,16 @@ def _key(files: list[Path], folder: Path | None) -> str:
     return digest.hexdigest()
 
 
-def load(extra_dirs: tuple[Path, ...] = (), use_cache: bool = True) -> LoadedRules:
-    """The bundled rule data and all rule files (bundled and extra); bad YAML raises DataError as usual."""
+def load(extra_dirs: tuple[Path, ...] = ()) -> LoadedRules:
+    """The bundled rule data and all rule files (bundled and extra); bad YAML raises DataError as usual.
+    ``--no-cache`` does not reach here: the pickle caches the rule data, never a result."""
     files = [*data_files(extra_dirs), *rule_files(extra_dirs)]
     folder = private_dir()
+    use_cache = folder is not None
     try:
         key = _key(files, folder)
     except OSError:
         key, use_cache = "", False
-    if folder is None:
-        use_cache = False
     stored = user_cache_dir() / f"rules-{key}.pickle"
     if use_cache:
         try:

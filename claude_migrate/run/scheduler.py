@@ -2,8 +2,10 @@
 
 Reading a file and searching its bytes for the trigger tokens costs microseconds; parsing it costs
 milliseconds. So this process reads every file (or, with the stat index, skips the unchanged ones)
-and answers what it can from the cache. As soon as two files need analysis the worker processes
-start, and import libcst and build their analyzer while the scan goes on. When the scan is done the
+and answers what it can from the cache. As soon as the files that need analysis outgrow one chunk
+the worker processes start, and import libcst and build their analyzer while the scan goes on; work
+that fits in one chunk would keep one worker busy and the others idle, so this process does it
+itself, without the pool's start-up. When the scan is done the
 rest is sent to them largest file first, in chunks of similar weight, so that one big file does not
 finish alone at the end. Results come back in completion order; the caller sorts them.
 """
@@ -104,11 +106,11 @@ class Scheduler:
             for shown, absolute, file_type in files:
                 self.stats.scanned += 1
                 self._scan(shown, absolute, file_type)
-                if self.jobs > 1 and self.pool is None and len(self.pending) > 1:
+                if self.jobs > 1 and self.pool is None and self._beyond_one_chunk():
                     self._start_pool()
                 self.progress.update(self.stats.scanned, len(files), self.analysed, len(self.pending))
             self.to_parse += len(self.pending)
-            if self.pool is None:  # one file to analyse, or --jobs 1
+            if self.pool is None:  # no more than one chunk to analyse, or --jobs 1
                 for path, file_type, _ in self.pending:
                     self._done([self.processor.process(path, file_type)], len(files))
             else:
@@ -121,6 +123,9 @@ class Scheduler:
                 self.pool.shutdown(cancel_futures=True)
             self.progress.close()
         return self.results
+
+    def _beyond_one_chunk(self) -> bool:
+        return len(self.pending) > CHUNK_FILES or sum(size for _, _, size in self.pending) > CHUNK_BYTES
 
     def _start_pool(self) -> None:
         # Imported here: multiprocessing costs start-up time that small runs (pre-commit) never need.

@@ -1,25 +1,22 @@
-"""The ``claude-migrate`` command line: a thin typer layer over :mod:`claude_migrate.run.api`."""
+"""The typer application: every command and option of ``claude-migrate``."""
 
 from __future__ import annotations
 
 import datetime
-import os
 import sys
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from typer.core import TyperGroup
 
 from claude_migrate import __version__
+from claude_migrate.cli.execute import Output, as_of_date, execute, fail, request_for, settings_at
 from claude_migrate.data.errors import UsageError
 
 if TYPE_CHECKING:
     from claude_migrate.data.rules import RuleSpec
-    from claude_migrate.run import api
-    from claude_migrate.run.config import Settings
 
 app = typer.Typer(
     name="claude-migrate",
@@ -36,10 +33,6 @@ class ModelsFormat(str, Enum):
 
     text = "text"
     json = "json"
-
-
-def _codes(values: list[str] | None) -> tuple[str, ...]:
-    return tuple(code.strip().upper() for value in values or [] for code in value.split(",") if code.strip())
 
 
 Paths = Annotated[Optional[list[Path]], typer.Argument(help="Files or directories (default: the current directory).")]
@@ -74,113 +67,6 @@ Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1,
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write .claude_migrate_cache/.")]
 
 
-def _fail(message: str) -> None:
-    typer.echo(f"claude-migrate: error: {message}", err=True)
-    raise typer.Exit(2)
-
-
-def _as_of(value: str | None) -> datetime.date | None:
-    if value is None:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        _fail(f"--as-of {value}: expected a date like 2026-11-23")
-    return None
-
-
-def _settings(config: Path | None, start: Path) -> Settings:
-    from claude_migrate.run.config import settings_for
-
-    return settings_for(config, start)
-
-
-def _check_output(path: Path) -> None:
-    """Refuse an --output-file that cannot be written before any fix is: a fix run used to write its fixes,
-    then exit 2 ("usage error") without the per-file results."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise UsageError(f"--output-file {path}: is a folder")
-    if not folder.is_dir():
-        raise UsageError(f"--output-file {path}: no folder {folder}")
-    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise UsageError(f"--output-file {path}: not writable")
-
-
-def _write_output(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        _fail(f"--output-file {path}: cannot write: {exc.strerror or exc}")
-
-
-@dataclass(frozen=True)
-class Output:
-    """How ``check``/``fix`` show a run: the format, where it goes, and what makes the exit code 1."""
-
-    format: str = "text"
-    file: Path | None = None
-    statistics: bool = False
-    exit_zero: bool = False
-    exit_non_zero_on_fix: bool = False
-
-
-def _execute(request: api.Request, output: Output) -> None:
-    """Run the request through the API, print what it gives, exit by the output's policy."""
-    from claude_migrate.bedrock.live import boto3_client
-    from claude_migrate.formats import get_format, report
-    from claude_migrate.formats import summary as runsummary
-    from claude_migrate.run import api
-
-    try:
-        chosen_format = get_format(output.format)
-        if output.file is not None:
-            _check_output(output.file)
-        result = api.execute(request, boto3_client)
-    except UsageError as exc:
-        _fail(str(exc))
-        return
-    mode = request.mode
-    if output.statistics:
-        rendered = report.render_statistics(result, as_json=chosen_format.name == "json")
-    else:
-        rendered = chosen_format.render(result, mode)
-    summary_stream = sys.stderr if chosen_format.machine and output.file is None else sys.stdout
-    if output.file is None:
-        sys.stdout.write(rendered)
-    else:
-        _write_output(output.file, rendered)
-    for file in result.errors:
-        typer.echo(f"{file.path}: error: {file.error}", err=True)
-    for warning in result.warnings:
-        typer.echo(f"warning: {warning}", err=True)
-    for problem in result.target_errors:
-        typer.echo(f"error: {problem}", err=True)
-    for line in report.summary_lines(result, mode):
-        print(line, file=summary_stream)
-    for line in runsummary.scale_lines(result, mode):
-        typer.echo(line, err=True)
-    changed = any(f.changed for f in result.files)
-    pending = bool(result.findings or result.target_errors) or (
-        changed and (mode is api.Mode.DIFF or output.exit_non_zero_on_fix))
-    raise typer.Exit(1 if (pending or result.errors) and not output.exit_zero else 0)
-
-
-def _request(mode: str, paths: list[Path] | None, config: Path | None, as_of: str | None, **given: Any) -> api.Request:
-    """The request both commands build from their shared options; ``given`` holds the rest by Settings or
-    Request field name."""
-    from claude_migrate.run import api
-
-    setting_names = {"target", "select", "ignore", "bedrock_region", "bedrock_profile_prefix", "fail_within",
-                     "sdk_version"}
-    overrides = {name: (_codes(value) if name in ("select", "ignore") else value)
-                 for name, value in given.items() if name in setting_names}
-    rest = {name: value for name, value in given.items() if name not in setting_names}
-    no_cache = rest.pop("no_cache", False)
-    return api.Request(tuple(paths or ()), api.Mode(mode), config=config, overrides=overrides, as_of=_as_of(as_of),
-                       use_cache=not no_cache, progress=True, **rest)
-
-
 @app.command()
 def check(paths: Paths = None, target: Target = None, select: Select = None, ignore: Ignore = None,
           output_format: Format = "text", output_file: OutputFile = None, config: Config = None, as_of: AsOf = None,
@@ -194,7 +80,7 @@ def check(paths: Paths = None, target: Target = None, select: Select = None, ign
                                                            "on lines added or changed since this git revision.")] = None,
           ) -> None:
     """Report findings; exit 1 when any remain."""
-    _execute(_request("add-ignore" if add_ignore else "check", paths, config, as_of, target=target, select=select,
+    execute(request_for("add-ignore" if add_ignore else "check", paths, config, as_of, target=target, select=select,
                       ignore=ignore, bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix,
                       fail_within=fail_within, sdk_version=sdk_version, debug=debug, bedrock_live=bedrock_live,
                       bedrock_snapshot=bedrock_snapshot, diff_base=diff_base, jobs=jobs, no_cache=no_cache),
@@ -214,7 +100,7 @@ def fix(paths: Paths = None, target: Target = None, select: Select = None, ignor
                                                            "changed, even if nothing remains (for pre-commit).")] = False,
         ) -> None:
     """Apply safe fixes (and unsafe ones with --unsafe-fixes); report what remains."""
-    _execute(_request("diff" if diff else "fix", paths, config, as_of, target=target, select=select, ignore=ignore,
+    execute(request_for("diff" if diff else "fix", paths, config, as_of, target=target, select=select, ignore=ignore,
                       bedrock_region=bedrock_region, bedrock_profile_prefix=bedrock_profile_prefix,
                       fail_within=fail_within, sdk_version=sdk_version, debug=debug, bedrock_live=bedrock_live,
                       bedrock_snapshot=bedrock_snapshot, unsafe_fixes=unsafe_fixes, jobs=jobs, no_cache=no_cache),
@@ -237,9 +123,9 @@ def _load_rules() -> list[RuleSpec]:
     from claude_migrate.run import rulecache
 
     try:
-        return list(rulecache.load(_settings(None, Path.cwd()).extra_rule_dirs).rules)
+        return list(rulecache.load(settings_at(None, Path.cwd()).extra_rule_dirs).rules)
     except UsageError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return []
 
 
@@ -268,7 +154,7 @@ def explain_rule(code: Annotated[str, typer.Argument(help="A rule code such as C
     rules = {rule.code: rule for rule in _load_rules()}
     rule = rules.get(code.upper())
     if rule is None:
-        _fail(f"unknown rule code '{code}' (see `claude-migrate rules`)")
+        fail(f"unknown rule code '{code}' (see `claude-migrate rules`)")
         return
     lines = [f"{rule.code} {rule.name}", "", rule.summary, "",
              f"Severity: {rule.severity}. Fix: {rule.fix}.", "", "Why", "", rule.why.strip(), ""]
@@ -310,8 +196,8 @@ def list_models(
     from claude_migrate.run.models import ModelsRequest, run_audit, run_models
 
     try:
-        settings = _settings(config, Path.cwd())
-        request = ModelsRequest(as_of=_as_of(as_of) or datetime.date.today(), target=target or settings.target,
+        settings = settings_at(config, Path.cwd())
+        request = ModelsRequest(as_of=as_of_date(as_of) or datetime.date.today(), target=target or settings.target,
                                 bedrock=bedrock, region=region, profile=profile, save=save,
                                 snapshot=bedrock_snapshot, extra_rule_dirs=settings.extra_rule_dirs, audit=audit,
                                 anthropic_package=anthropic_package, anthropic_live=anthropic_live)
@@ -321,7 +207,7 @@ def list_models(
             raise typer.Exit(audited.exit_code)
         view = run_models(request, boto3_client)
     except UsageError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     sys.stdout.write(models_table.render(view, as_json=output_format is ModelsFormat.json))
     raise typer.Exit(view.exit_code)
@@ -336,9 +222,9 @@ def fleet_report(files: Annotated[list[Path], typer.Argument(help="JSON results 
     from claude_migrate.run import rulecache
 
     try:
-        text = render(load_results(files), rulecache.load().data, _as_of(as_of) or datetime.date.today())
+        text = render(load_results(files), rulecache.load().data, as_of_date(as_of) or datetime.date.today())
     except UsageError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     sys.stdout.write(text)
 
@@ -354,10 +240,10 @@ def show_config(path: Annotated[Optional[Path], typer.Argument(help="A file or f
 
     chosen = path or Path(".")
     try:
-        settings = _settings(config, common_directory([chosen]))
+        settings = settings_at(config, common_directory([chosen]))
         default_target = rulecache.load(settings.extra_rule_dirs).data.targets.default
     except UsageError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     typer.echo("\n".join(describe(settings, default_target, chosen)))
 
@@ -390,16 +276,8 @@ def _describe_choices(group: TyperGroup) -> None:
                 param.help = f"How to print findings: {', '.join(FORMATS)}."
 
 
-def main() -> None:
-    # typer spends about 0.2 s setting up its parameters before a command runs. The pre-commit hook's
-    # plain `check FILE...` (and `fix FILE...`) has no options to parse, so it calls the command directly.
-    args = sys.argv[1:]
-    if args[:1] in (["check"], ["fix"]) and not any(arg.startswith("-") for arg in args[1:]):
-        command = check if args[0] == "check" else fix
-        try:
-            command([Path(arg) for arg in args[1:]] or None)
-        except typer.Exit as done:
-            sys.exit(done.exit_code)
+def run_app(args: list[str]) -> None:
+    """The typer application over ``args`` (the command line less the program name)."""
     group = typer.main.get_command(app)
     if not args or "--help" in args:
         assert isinstance(group, TyperGroup)
