@@ -72,7 +72,7 @@ def _fewest(tokens: set[bytes]) -> tuple[bytes, ...]:
 def _automaton(words: tuple[bytes, ...]) -> Callable[[bytes], list[tuple[int, int, int]]] | None:
     """All ``words`` found in one pass over the bytes (ahocorasick-rs: the Rust aho-corasick crate, whose
     SIMD prefilter skips most bytes), as
-    (word index, start, end); None where the library has no wheel (musllinux, Windows on Arm, PyPy)."""
+    (word index, start, end); None without the ``fast`` extra (it has no wheel for musllinux or Windows on Arm)."""
     try:
         from ahocorasick_rs import BytesAhoCorasick
     except ImportError:
