@@ -47,6 +47,9 @@ def find_destination(resolver: Resolver, args: MappingView, keys: KeyPath, *, in
             return Destination(f"`{where}` is not a dict written in this file")
         if inline and inner.container is not step.value:
             return Destination(f"`{where}` is not a dict literal written in the call")
+        if isinstance(step.value, cst.Dict) and any(isinstance(e, cst.StarredDictElement) for e in step.value.elements):
+            return Destination(f"`{where}` spreads another dict (`**`), which code elsewhere may give the key: merge "
+                               f"by hand")
         view = inner
     return Destination(view=view)
 

@@ -79,6 +79,8 @@ class ClientRegions(Provider):
     def leave_Module(self, original_node: cst.Module) -> None:
         """Names resolve only once every binding is known; the rule kinds read ``all_regions`` after this."""
         for call in self._clients:
+            if not (service_name(call) or "bedrock").startswith("bedrock"):
+                continue  # an S3 or STS client's Region says nothing about where Bedrock is called
             region = self._keyword_region(call, self._scopes[id(call)])
             if region is not None and region.name is not None and not region.variable:
                 self.all_regions.add(region.name)
@@ -430,3 +432,11 @@ def _batch_lists(ctx: FileContext) -> dict[str, str]:
     """``.messages.batches.create`` -> ``requests``: the methods that send several requests in one list argument."""
     return {"." + ".".join(method): surface.each_request[0][0] for surface in ctx.data.surfaces.by_name.values()
             if surface.each_request is not None for method in surface.methods}
+
+
+def service_name(call: cst.Call) -> str | None:
+    """The AWS service a ``client(...)`` call builds (its first argument or ``service_name``), when written."""
+    for arg in call.args:
+        if (arg.keyword is None and not arg.star) or (arg.keyword is not None and arg.keyword.value == "service_name"):
+            return literal_text(arg.value)
+    return None

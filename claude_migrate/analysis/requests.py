@@ -13,7 +13,7 @@ from claude_migrate.analysis.bindings import Bindings, Scope
 from claude_migrate.analysis.botocore_check import ParamProblem, validate
 from claude_migrate.data.catalogue import Model
 from claude_migrate.analysis.context import Provider
-from claude_migrate.analysis.providers import Imports
+from claude_migrate.analysis.providers import Imports, service_name
 from claude_migrate.analysis.runs_on import RunsOn
 from claude_migrate.analysis.strings import literal_text
 from claude_migrate.data.surfaces import KeyPath, Surface
@@ -281,7 +281,7 @@ class Requests(Provider):
         if chain not in surface.clients:
             return False
         assert isinstance(built.node, cst.Call)
-        service = _service(built.node)
+        service = service_name(built.node)
         return surface.service is None or service is None or service == surface.service
 
     def _chain(self, built: Reached) -> str | None:
@@ -327,10 +327,3 @@ def _receiver(func: cst.Attribute, method: KeyPath) -> cst.BaseExpression | None
             return None
         node = node.value
     return node
-
-
-def _service(call: cst.Call) -> str | None:
-    for arg in call.args:
-        if (arg.keyword is None and not arg.star) or (arg.keyword is not None and arg.keyword.value == "service_name"):
-            return literal_text(arg.value)
-    return None

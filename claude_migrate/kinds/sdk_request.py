@@ -108,7 +108,9 @@ class SdkRequest(RequestKind):
         if entry.container is not request.call:
             return "manual", (), f"; not fixed: `{keyword}` comes from a dict defined elsewhere"
         default = (p["defaults"] or {}).get(keyword)
-        if default is not None and is_number(value) and value == default:
+        # only a number written here: a name may be rebound elsewhere (another module sets it), and then it matters
+        written = isinstance(entry.value, (cst.Integer, cst.Float))
+        if default is not None and written and is_number(value) and value == default:
             edits = EditSet()
             edits.change(request.call, lambda node: remove_element(node, entry.element))  # type: ignore[arg-type]
             return "safe", edits.replacements(), f"; {shown(value)} is the API default, so the fix drops it"
@@ -124,6 +126,10 @@ class SdkRequest(RequestKind):
             return "unsafe", edits.replacements(), (f"; the fix is unsafe: the code may also run on anthropic "
                                                     f"before {p['exact_from']}, which does not send the new form "
                                                     f"as it sent `{keyword}`")
+        if p["move_safety"] == "safe" and request.resolver.mapping(entry.reached()) is None:
+            return "unsafe", edits.replacements(), (f"; the fix is unsafe: the value of `{keyword}` is not a dict "
+                                                    f"written in this file, and an omitted value (NOT_GIVEN, None) "
+                                                    f"would send an empty `{p['move_to'].split('.')[0]}`")
         return p["move_safety"], edits.replacements(), ""
 
     def _blocked(self, request: Request) -> str:
