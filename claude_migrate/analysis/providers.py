@@ -49,6 +49,30 @@ class Imports(Provider):
         self.table.add(node)
 
 
+class ComparedStrings(Provider):
+    """The string literals a file compares with (``==``, ``in (...)``, ``match`` cases), by text: handler code that
+    dispatches on a tool's name, which a fix that renames the tool must change too."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.by_text: dict[str, list[cst.SimpleString]] = {}
+
+    def _collect(self, node: cst.BaseExpression) -> None:
+        if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+            for element in node.elements:
+                self._collect(element.value)
+        elif isinstance(node, cst.SimpleString) and (text := literal_text(node)) is not None:
+            self.by_text.setdefault(text, []).append(node)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        self._collect(node.left)
+        for target in node.comparisons:
+            self._collect(target.comparator)
+
+    def visit_MatchValue(self, node: cst.MatchValue) -> None:
+        self._collect(node.value)
+
+
 class ClientRegions(Provider):
     """The AWS Region each SDK client (or session) is built with, read from the binding of the client's name that
     Python would use at the call (function, class, module scope), and code that adds the profile prefix itself."""

@@ -14,7 +14,7 @@ from claude_migrate.analysis.edits import EditSet, with_text
 from claude_migrate.data.errors import DataError
 from claude_migrate.kinds.base import Param, RuleKind, register, weakest
 from claude_migrate.kinds.param_checks import check_known
-from claude_migrate.analysis.providers import Imports
+from claude_migrate.analysis.providers import ComparedStrings, Imports
 from claude_migrate.analysis.requests import Requests
 from claude_migrate.analysis.runs_on import RunsOn
 from claude_migrate.analysis.strings import literal_text
@@ -35,7 +35,7 @@ class ToolKind(RuleKind):
 
     FOR_TARGET = True
 
-    REQUIRES = (Requests,)
+    REQUIRES = (Requests, ComparedStrings)
 
     @classmethod
     def check_params(cls, params: YamlMap | None, path: Path, data: RuleData) -> dict[str, Any]:
@@ -230,6 +230,9 @@ class ToolVersion(ToolKind):
         if not isinstance(type_node, cst.SimpleString) or (
                 name != new.name and not isinstance(name_node, cst.SimpleString)):
             return new, "manual", " (the type and name are not both string literals here: change them together)"
+        if name is not None and name != new.name and name in self.ctx.provider(ComparedStrings).by_text:
+            return new, "unsafe", (f" (the file compares tool names with `{name}`: the fix renames the tool, so those "
+                                   f"comparisons must change with it, which CM302 does as an unsafe fix)")
         return new, weakest(self.spec.fix, "safe"), ""
 
     def _accepted(self, old: str, runs_on: RunsOn) -> bool:
@@ -311,7 +314,7 @@ class ToolVersion(ToolKind):
         for node in names:
             if literal_text(node) != new.name:
                 edits.replace(node, with_text(node, new.name))
-        self.report(at, replacements=edits.replacements(), note="", **values)
+        self.report(at, safety=safety, replacements=edits.replacements(), note=note, **values)
 
 
 @register("tool-name-comparison")
@@ -321,25 +324,6 @@ class ToolNameComparison(ToolKind):
     PARAMS = {"family": FAMILY, "from_types": Param("str_list", required=True)}
     MESSAGE_FIELDS = frozenset({"name", "new_name", "new_type", "model"})
 
-    def __init__(self, spec: RuleSpec, ctx: FileContext) -> None:
-        super().__init__(spec, ctx)
-        self._strings: list[cst.SimpleString] = []
-
-    def _collect(self, node: cst.BaseExpression) -> None:
-        if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
-            for element in node.elements:
-                self._collect(element.value)
-        elif isinstance(node, cst.SimpleString):
-            self._strings.append(node)
-
-    def visit_Comparison(self, node: cst.Comparison) -> None:
-        self._collect(node.left)
-        for target in node.comparisons:
-            self._collect(target.comparator)
-
-    def visit_MatchValue(self, node: cst.MatchValue) -> None:
-        self._collect(node.value)
-
     def leave_Module(self, original_node: cst.Module) -> None:
         runs_on = self.runs_on(None)
         new = self.newest(self.params["family"], runs_on)
@@ -347,9 +331,9 @@ class ToolNameComparison(ToolKind):
         old_names = {types[t].name for t in self.params["from_types"] if t in types}
         if new is None:
             return
-        for node in self._strings:
-            name = literal_text(node)
-            if name in old_names and name != new.name:
+        compared = self.ctx.provider(ComparedStrings).by_text
+        for name in sorted(old_names - {new.name}):
+            for node in compared.get(name, []):
                 self.report(node, replacements=((node, with_text(node, new.name)),), name=name, new_name=new.name,
                             new_type=new.type, model=runs_on.describe())
 
