@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
-    loaded = load(use_cache=False)
+    loaded = load()
     readme = ROOT / "README.md"
     readme.write_text(with_targets_table(readme.read_text(encoding="utf-8"), loaded.data), encoding="utf-8")
     (ROOT / "docs" / "rules.md").write_text(rule_catalogue(loaded.rules), encoding="utf-8")
