@@ -228,6 +228,9 @@ BAD_SETTINGS: dict[str, tuple[dict[str, bytes], tuple[str, ...], str]] = {
     "deeply nested snapshot JSON": (
         {"snapshot.json": b"[" * DEEP + b"]" * DEEP}, ("--bedrock-snapshot", "snapshot.json"),
         "snapshot.json: not a Bedrock snapshot: JSON nested too deeply to read"),
+    "an --sdk-version that is no version": (
+        {}, ("--sdk-version", "banana"),
+        "--sdk-version banana: expected a version such as 1.2.0 or a range such as >=0.40,<1"),
 }
 
 

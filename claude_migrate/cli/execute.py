@@ -125,6 +125,12 @@ def request_for(mode: str, paths: list[Path] | None, config: Path | None, as_of:
                      "sdk_version"}
     overrides = {name: (codes(value) if name in ("select", "ignore") else value)
                  for name, value in given.items() if name in setting_names}
+    if overrides.get("sdk_version") is not None:
+        from claude_migrate.data.sdk_versions import specifier_set
+
+        if specifier_set(overrides["sdk_version"]) is None:
+            fail(f"--sdk-version {overrides['sdk_version']}: expected a version such as 1.2.0 or a range such as "
+                 f">=0.40,<1")
     rest = {name: value for name, value in given.items() if name not in setting_names}
     no_cache = rest.pop("no_cache", False)
     return api.Request(tuple(paths or ()), api.Mode(mode), config=config, overrides=overrides, as_of=as_of_date(as_of),
