@@ -47,7 +47,10 @@ def config_rules(rules: list[RuleSpec] | tuple[RuleSpec, ...]) -> list[RuleSpec]
 
 
 def _flag_pattern(flags: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(rf"(?<![\w-]){re.escape(flag)}(?![\w-])" for flag in flags))
+    """A flag standing as a value or an item of one (``key: flag``, ``- flag``, ``"a,flag"``, ``flag:true``), not a
+    word of prose or a URL fragment ("since flag was replaced", ``#flag``)."""
+    return re.compile(rf"""(?:^|(?<=[\s"'=:,\[(]))(?<![\w-])(?P<flag>{"|".join(re.escape(flag) for flag in flags)})"""
+                      rf"""(?![\w-])(?=\s*(?:["',\]):;#]|$))""")
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
