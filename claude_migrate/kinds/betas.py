@@ -70,7 +70,8 @@ class BetaFlagKind(RequestKind):
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         found = flags_in(literal_text(node) or "", self.params["flags"])
         if found:
-            self._strays.append((node, self._labels[-1] if self._labels else "a string", found))
+            label = self._labels[-1] if self._labels else "a string"
+            self._strays.append((node, "a dict key" if label in found else label, found))
 
     def leave_Module(self, original_node: cst.Module) -> None:
         for request in self.ctx.provider(Requests).all():
