@@ -8,7 +8,9 @@ A rule with ``move_to`` fixes the call by moving the keyword to where the new SD
 ``output_config.format``), into a dict literal of the call, keeping layout and comments; ``defaults`` name values
 the API uses anyway, which the fix drops instead. The move is manual where this tool cannot see the destination
 or the models of ``fix_models`` do not all pass, and unsafe where the range allows versions before
-``exact_from``, which do not send the moved form as they sent the keyword."""
+``exact_from``, which do not send the moved form as they sent the keyword. A move the rule calls safe (a dict
+such as ``output_format``) stays safe only for a dict written in the file: an omitted value would send an empty
+destination."""
 
 from __future__ import annotations
 
