@@ -413,18 +413,46 @@ def _is_string(node: cst.BaseExpression) -> bool:
     return isinstance(node, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString))
 
 
-def _strings_within(node: cst.BaseExpression) -> list[cst.BaseExpression]:
-    """The string literals inside ``node`` (a parametrize table is lists of tuples of values)."""
-    found: list[cst.BaseExpression] = []
+class _Strings(cst.CSTVisitor):
+    """Collects the string literals under a node, in source order."""
 
-    class Strings(cst.CSTVisitor):
-        def visit_SimpleString(self, inner: cst.SimpleString) -> None:
-            found.append(inner)
+    def __init__(self, found: list[cst.BaseExpression]) -> None:
+        super().__init__()
+        self.found = found
 
-        def visit_FormattedString(self, inner: cst.FormattedString) -> None:
-            found.append(inner)
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.found.append(node)
 
-    node.visit(Strings())
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self.found.append(node)
+
+
+_NO_STRINGS = (cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis)
+
+
+def _strings_within(node: cst.BaseExpression, found: list[cst.BaseExpression] | None = None
+                    ) -> list[cst.BaseExpression]:
+    """The string literals inside ``node`` (a parametrize table is lists of tuples of values), in source order.
+    Literals, names and collections, most of what data tables hold, are walked here; a libcst visit, which costs
+    many times more per node, walks the rest."""
+    found = [] if found is None else found
+    if isinstance(node, cst.SimpleString):
+        found.append(node)
+    elif isinstance(node, _NO_STRINGS):
+        pass
+    elif isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+        for element in node.elements:
+            _strings_within(element.value, found)
+    elif isinstance(node, cst.Dict):
+        for item in node.elements:
+            if isinstance(item, cst.DictElement):
+                _strings_within(item.key, found)
+            _strings_within(item.value, found)
+    elif isinstance(node, cst.ConcatenatedString):
+        _strings_within(node.left, found)
+        _strings_within(node.right, found)
+    else:
+        node.visit(_Strings(found))
     return found
 
 

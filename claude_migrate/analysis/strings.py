@@ -25,16 +25,28 @@ class Segment:
         return self.node.with_changes(value=new_value)
 
 
-def _simple_string_segment(node: cst.SimpleString) -> Segment | None:
-    if "b" in node.prefix.lower():
+def _simple_value(node: cst.SimpleString) -> str | None:
+    """The value of a str literal, None for bytes. Most literals hold no escape and no carriage return (which a
+    triple-quoted string turns into a newline), so their value is their text and Python's own evaluation, a
+    compile per literal, runs only for the others."""
+    prefix = node.prefix.lower()
+    if "b" in prefix:
         return None
-    raw = node.value[len(node.prefix) + len(node.quote): -len(node.quote)]
+    raw = node.raw_value
+    if ("\\" not in raw or "r" in prefix) and "\r" not in raw:
+        return raw
+    value = node.evaluated_value
+    return value if isinstance(value, str) else None
+
+
+def _simple_string_segment(node: cst.SimpleString) -> Segment | None:
     try:
-        value = node.evaluated_value
+        value = _simple_value(node)
     except Exception:  # noqa: BLE001 - libcst raises several kinds for odd escapes
         return None
-    if not isinstance(value, str):
+    if value is None:
         return None
+    raw = node.raw_value
     return Segment(node, raw if raw == value else value, after_placeholder=False, editable=raw == value)
 
 
@@ -62,7 +74,9 @@ def segments(node: cst.BaseExpression) -> list[Segment]:
 
 def literal_text(node: cst.BaseExpression) -> str | None:
     """The value of a plain string literal (also implicitly concatenated), else None."""
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+    if isinstance(node, cst.SimpleString):
+        return _simple_value(node)
+    if isinstance(node, cst.ConcatenatedString):
         value = node.evaluated_value
         return value if isinstance(value, str) else None
     return None

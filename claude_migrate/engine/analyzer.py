@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import ast
-import itertools
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState  # the public code_for_node cannot take an indentation
-from libcst.metadata import MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
 
 from claude_migrate.engine import native_parse
 from claude_migrate.data.rule_data import RuleData
 from claude_migrate.analysis.context import FileContext
 from claude_migrate.analysis.options import RunOptions
 from claude_migrate.data.findings import (
-    MAX_FIX_PASSES, PYTHON_LINE_BREAKS, Edit, Finding, Fix, FixOutcome, Position, apply_edits, choose_fixes,
+    MAX_FIX_PASSES, PYTHON_LINE_BREAKS, Edit, Finding, Fix, FixOutcome, apply_edits, choose_fixes,
 )
 from claude_migrate.kinds import builtin_kinds
 from claude_migrate.kinds.base import Provider, RawFinding
 from claude_migrate.data.rules import RuleSpec
-from claude_migrate.engine.source import FixedPointError, SourceError, physical_lines
+from claude_migrate.engine.source import FixedPointError, SourceError
+from claude_migrate.engine.placement import Placement
 from claude_migrate.engine.suppressions import apply_suppressions
 from claude_migrate.engine.whole_requests import hold_back_partial_requests
 
@@ -34,7 +31,6 @@ MAX_PARSE_CHARS = 4_000_000  # libcst needs about 250 bytes of memory per charac
 class Analysis:
     findings: list[Finding]
     raw: list[RawFinding]
-    ranges: dict[int, tuple[Position, Position]]
 
 
 def parse(text: str) -> cst.Module:
@@ -87,77 +83,34 @@ class _EditMaker:
     lines indents its continuation lines by its block's indentation, which ``code_for_node`` omits.
 
     The common case costs nothing more than the reported positions: the old node's code is the text of its
-    range, and the new code does not depend on indentation. Other edits take the exact way, which walks and
-    writes the whole module once more."""
+    range, and the new code does not depend on indentation."""
 
-    def __init__(self, wrapper: MetadataWrapper, module: cst.Module, text: str, raws: list[RawFinding],
-                 span: Callable[[cst.CSTNode], tuple[Position, Position]]) -> None:
-        self.wrapper = wrapper
+    def __init__(self, placement: Placement, module: cst.Module) -> None:
+        self.placement = placement
         self.module = module
-        self.text = text
-        self.raws = raws
-        self.span = span
-
-    @cached_property
-    def indents(self) -> dict[int, tuple[str, ...]]:
-        visitor = _Indents(self.module, {id(old) for raw in self.raws for old, _ in raw.replacements})
-        self.module.visit(visitor)
-        return visitor.found
-
-    @cached_property
-    def line_starts(self) -> list[int]:
-        return list(itertools.accumulate((len(line) for line in physical_lines(self.text)), initial=0))
 
     def __call__(self, old: cst.CSTNode, new: cst.CSTNode | cst.RemovalSentinel) -> Edit:
         opening, closing = getattr(old, "lpar", None), getattr(old, "rpar", None)
-        start = self.span(opening[0] if opening else old)[0]
-        end = self.span(closing[-1] if closing else old)[1]
-        if self._slice(start, end) != self._code(old, ()):
+        start = self.placement.span(opening[0] if opening else old)[0]
+        end = self.placement.span(closing[-1] if closing else old)[1]
+        if self.placement.text_between(start, end) != self._code(old, ()):
             return self._exact(old, new)
         if not isinstance(new, cst.CSTNode):
             return Edit(start, end, "")
         content = self._code(new, ())
         if self._code(new, ("\t",)) != content:  # the new code has lines indented by their block
-            content = self._code(new, self.indents[id(old)])
+            content = self._code(new, self.placement.indents(old))
         return Edit(start, end, content)
 
     def _exact(self, old: cst.CSTNode, new: cst.CSTNode | cst.RemovalSentinel) -> Edit:
-        code_range = self.wrapper.resolve(WhitespaceInclusivePositionProvider)[old]
-        start = Position(code_range.start.line, code_range.start.column)
-        end = Position(code_range.end.line, code_range.end.column)
-        return Edit(start, end, self._code(new, self.indents[id(old)]) if isinstance(new, cst.CSTNode) else "")
-
-    def _slice(self, start: Position, end: Position) -> str:
-        starts = self.line_starts
-        return self.text[starts[start.line - 1] + start.column:starts[end.line - 1] + end.column]
+        start, end = self.placement.whole(old)
+        return Edit(start, end, self._code(new, self.placement.indents(old)) if isinstance(new, cst.CSTNode) else "")
 
     def _code(self, node: cst.CSTNode, indents: tuple[str, ...]) -> str:
         state = CodegenState(default_indent=self.module.default_indent, default_newline=self.module.default_newline,
                              indent_tokens=list(indents))
         node._codegen(state)
         return "".join(state.tokens)
-
-
-class _Indents(cst.CSTVisitor):
-    """The indentation libcst writes at each of the given nodes: one token per enclosing indented block."""
-
-    def __init__(self, module: cst.Module, targets: set[int]) -> None:
-        super().__init__()
-        self.default = module.default_indent
-        self.targets = targets
-        self.stack: list[str] = []
-        self.found: dict[int, tuple[str, ...]] = {}
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if id(node) in self.targets:
-            self.found[id(node)] = tuple(self.stack)
-        return super().on_visit(node)
-
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self.stack.append(self.default if node.indent is None else node.indent)
-
-    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
-        self.stack.pop()
 
 
 class Analyzer:
@@ -188,20 +141,12 @@ class Analyzer:
 
     def analyze(self, path: str, module: cst.Module, text: str) -> Analysis:
         ctx = FileContext(path=path, data=self.data, options=self.options)
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        wrapper.visit_batched(self._visitors(ctx))
-        ranges: dict[int, tuple[Position, Position]] = {}
-
-        def span(node: cst.CSTNode) -> tuple[Position, Position]:
-            if id(node) not in ranges:
-                code_range = wrapper.resolve(PositionProvider)[node]
-                ranges[id(node)] = (Position(code_range.start.line, code_range.start.column),
-                                    Position(code_range.end.line, code_range.end.column))
-            return ranges[id(node)]
-
+        cst.visit_batched(module, self._visitors(ctx))
+        placement = Placement(module, text, (old for raw in ctx.raw_findings for old, _ in raw.replacements))
+        span = placement.span
         raws = hold_back_partial_requests(ctx, apply_suppressions(ctx.raw_findings, text, module, self.rules, span),
                                           span)
-        edit_of = _EditMaker(wrapper, module, text, raws, span)
+        edit_of = _EditMaker(placement, module)
         findings: list[Finding] = []
         for raw in raws:
             start, end = span(raw.node)
@@ -211,7 +156,7 @@ class Analyzer:
             findings.append(Finding(path, raw.rule.code, raw.rule.name, raw.severity or raw.rule.severity, raw.message,
                                     start, end, fix, role=raw.role, subject=raw.subject))
         order = sorted(range(len(findings)), key=lambda i: findings[i].sort_key)
-        return Analysis([findings[i] for i in order], [raws[i] for i in order], ranges)
+        return Analysis([findings[i] for i in order], [raws[i] for i in order])
 
     def check(self, path: str, text: str) -> list[Finding]:
         return self.analyze(path, parse(text), text).findings

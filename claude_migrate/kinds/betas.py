@@ -37,7 +37,7 @@ class BetaFlagKind(RequestKind):
     def __init__(self, spec: RuleSpec, ctx: FileContext) -> None:
         super().__init__(spec, ctx)
         self._strays: list[tuple[cst.SimpleString, str, list[str]]] = []
-        self._labels: list[str] = []
+        self._labels: list[str | cst.CSTNode] = []  # a node stands for its code, written only when a flag is found
         self._covered: set[int] = set()
 
     @classmethod
@@ -46,17 +46,17 @@ class BetaFlagKind(RequestKind):
         so every file that holds one is read."""
         return ()
 
-    def _label(self, label: str) -> None:
+    def _label(self, label: str | cst.CSTNode) -> None:
         self._labels.append(label)
 
     def _unlabel(self, *_: object) -> None:
         self._labels.pop()
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        self._label(cst.Module([]).code_for_node(node.targets[-1].target))
+        self._label(node.targets[-1].target)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._label(cst.Module([]).code_for_node(node.target))
+        self._label(node.target)
 
     def visit_DictElement(self, node: cst.DictElement) -> None:
         self._label(literal_text(node.key) or "a dict") if isinstance(node.key, cst.SimpleString) else \
@@ -71,6 +71,8 @@ class BetaFlagKind(RequestKind):
         found = flags_in(literal_text(node) or "", self.params["flags"])
         if found:
             label = self._labels[-1] if self._labels else "a string"
+            if isinstance(label, cst.CSTNode):
+                label = cst.Module([]).code_for_node(label)
             self._strays.append((node, "a dict key" if label in found else label, found))
 
     def leave_Module(self, original_node: cst.Module) -> None:
