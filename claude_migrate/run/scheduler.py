@@ -5,9 +5,10 @@ milliseconds. So this process reads every file (or, with the stat index, skips t
 and answers what it can from the cache. As soon as the files that need analysis outgrow one chunk
 the worker processes start, and import libcst and build their analyzer while the scan goes on; work
 that fits in one chunk would keep one worker busy and the others idle, so this process does it
-itself, without the pool's start-up. When the scan is done the
-rest is sent to them largest file first, in chunks of similar weight, so that one big file does not
-finish alone at the end. Results come back in completion order; the caller sorts them.
+itself, without the pool's start-up. From then on each chunk goes to the workers as soon as the scan
+has filled it, so they parse while this process scans; what is left when the scan ends is sent
+largest file first, in chunks of similar weight, so that one big file does not finish alone at the
+end. Results come back in completion order; the caller sorts them.
 """
 
 from __future__ import annotations
@@ -106,16 +107,15 @@ class Scheduler:
             for shown, absolute, file_type in files:
                 self.stats.scanned += 1
                 self._scan(shown, absolute, file_type)
-                if self.jobs > 1 and self.pool is None and self._beyond_one_chunk():
-                    self._start_pool()
-                self.progress.update(self.stats.scanned, len(files), self.analysed, len(self.pending))
-            self.to_parse += len(self.pending)
+                if self.jobs > 1 and self._beyond_one_chunk():
+                    self._send()
+                self.progress.update(self.stats.scanned, len(files), self.analysed, self.to_parse + len(self.pending))
             if self.pool is None:  # no more than one chunk to analyse, or --jobs 1
+                self.to_parse += len(self.pending)
                 for path, file_type, _ in self.pending:
                     self._done([self.processor.process(path, file_type)], len(files))
             else:
-                for chunk in _chunks(self.pending):
-                    self.chunks[self.pool.submit(_work, chunk)] = chunk
+                self._send()
                 self._collect(len(files))
             self.stats.processes = min(self.jobs, len(self.chunks)) if self.pool else int(bool(self.analysed))
         finally:
@@ -127,13 +127,18 @@ class Scheduler:
     def _beyond_one_chunk(self) -> bool:
         return len(self.pending) > CHUNK_FILES or sum(size for _, _, size in self.pending) > CHUNK_BYTES
 
-    def _start_pool(self) -> None:
-        # Imported here: multiprocessing costs start-up time that small runs (pre-commit) never need.
-        from concurrent.futures import ProcessPoolExecutor
+    def _send(self) -> None:
+        """Hand the files queued so far to the workers, starting them on the first call."""
+        if self.pool is None:
+            # Imported here: multiprocessing costs start-up time that small runs (pre-commit) never need.
+            from concurrent.futures import ProcessPoolExecutor
 
-        self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_start_worker,
-                                        initargs=(self.plan, self.cache, os.getpid()))
-        self.pool.submit(int)  # starts the workers (and their libcst import) now
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_start_worker,
+                                            initargs=(self.plan, self.cache, os.getpid()))
+        self.to_parse += len(self.pending)
+        for chunk in _chunks(self.pending):
+            self.chunks[self.pool.submit(_work, chunk)] = chunk
+        self.pending = []
 
     def _collect(self, files: int) -> None:
         """The results of the chunks sent to workers, as they finish."""
