@@ -21,6 +21,7 @@ from claude_migrate.data.rules import RuleSpec
 from claude_migrate.engine.source import FixedPointError, SourceError
 from claude_migrate.engine.placement import Placement
 from claude_migrate.engine.suppressions import apply_suppressions
+from claude_migrate.engine.traversal import visit_all
 from claude_migrate.engine.whole_requests import hold_back_partial_requests
 
 TOO_DEEP = "nesting too deep to parse"
@@ -141,7 +142,7 @@ class Analyzer:
 
     def analyze(self, path: str, module: cst.Module, text: str) -> Analysis:
         ctx = FileContext(path=path, data=self.data, options=self.options)
-        cst.visit_batched(module, self._visitors(ctx))
+        visit_all(module, self._visitors(ctx))
         placement = Placement(module, text, (old for raw in ctx.raw_findings for old, _ in raw.replacements))
         span = placement.span
         raws = hold_back_partial_requests(ctx, apply_suppressions(ctx.raw_findings, text, module, self.rules, span),
