@@ -35,7 +35,7 @@ class Analysis:
 
 
 def parse(text: str) -> cst.Module:
-    _python_parses(text)
+    _python_tree(text)
     return _parse_cst(text)
 
 
@@ -59,22 +59,22 @@ def _syntax_message(text: str, exc: cst.ParserSyntaxError) -> str:
     return f"cannot parse at line {exc.raw_line}, column {exc.raw_column + 1}: {exc.message}"
 
 
-def _python_parses(text: str) -> bool:
-    """Whether the running Python parses ``text``. Texts too large to parse, and nesting that CPython finds too
-    deep, are refused outright: libcst's native parser crashed or ran for minutes on such nesting."""
+def _python_tree(text: str) -> ast.Module | None:
+    """The running Python's parse of ``text``, None if it does not parse; the analysis places findings with its
+    line numbers. Texts too large to parse, and nesting that CPython finds too deep, are refused outright:
+    libcst's native parser crashed or ran for minutes on such nesting."""
     if len(text) > MAX_PARSE_CHARS:
         raise SourceError(f"too large to analyse ({len(text):,} characters; the limit is {MAX_PARSE_CHARS:,})")
     try:
-        ast.parse(text)
+        return ast.parse(text)
     except SyntaxError as exc:
         if exc.msg == "too many nested parentheses":
             raise SourceError(TOO_DEEP) from None
-        return False
+        return None
     except ValueError:
-        return False
+        return None
     except (RecursionError, MemoryError):
         raise SourceError(TOO_DEEP) from None
-    return True
 
 
 class _EditMaker:
@@ -140,10 +140,12 @@ class Analyzer:
             ctx.rule_instances.append(rule)
         return [*providers, *ctx.rule_instances]
 
-    def analyze(self, path: str, module: cst.Module, text: str) -> Analysis:
+    def analyze(self, path: str, module: cst.Module, text: str, tree: ast.Module | None = None) -> Analysis:
+        """The findings of ``text``, parsed as ``module`` (and, when the running Python parses it, ``tree``)."""
         ctx = FileContext(path=path, data=self.data, options=self.options)
-        visit_all(module, self._visitors(ctx))
-        placement = Placement(module, text, (old for raw in ctx.raw_findings for old, _ in raw.replacements))
+        statements = visit_all(module, self._visitors(ctx))
+        placement = Placement(module, text, (old for raw in ctx.raw_findings for old, _ in raw.replacements),
+                              statements, tree)
         span = placement.span
         raws = hold_back_partial_requests(ctx, apply_suppressions(ctx.raw_findings, text, module, self.rules, span),
                                           span)
@@ -160,25 +162,28 @@ class Analyzer:
         return Analysis([findings[i] for i in order], [raws[i] for i in order])
 
     def check(self, path: str, text: str) -> list[Finding]:
-        return self.analyze(path, parse(text), text).findings
+        tree = _python_tree(text)
+        return self.analyze(path, _parse_cst(text), text, tree).findings
 
     def fix(self, path: str, text: str, safeties: frozenset[str], seed: list[Finding] | None = None) -> FixOutcome:
         """Apply fixes of the allowed safeties until none applies; the result must still parse. Each pass applies
         the findings' exact text edits, the ones every output format reports, so what ``fix`` writes is what a
         reader of ``--output-format json`` would get. ``seed``: the findings a check of ``text`` gave, for the
         first pass, so a file the run has just checked is not analysed again."""
-        original_parses = _python_parses(text)
+        tree = _python_tree(text)
+        original_parses = tree is not None
         fixed: list[Finding] = []
         current, findings = text, seed
         for _ in range(MAX_FIX_PASSES):
             if findings is None:
-                findings = self.analyze(path, _parse_cst(current), current).findings
+                findings = self.analyze(path, _parse_cst(current), current, tree).findings
             chosen = choose_fixes(findings, safeties)
             if not chosen:
                 return FixOutcome(current, findings, fixed)
             edits = [edit for index in chosen for edit in findings[index].fix.edits]  # type: ignore[union-attr]
             updated = apply_edits(current, edits, PYTHON_LINE_BREAKS)
-            if original_parses and not _python_parses(updated):
+            tree = _python_tree(updated)
+            if original_parses and tree is None:
                 raise SourceError("a fix produced code that does not parse; the file was left unchanged")
             fixed.extend(findings[index] for index in chosen)
             current, findings = updated, None

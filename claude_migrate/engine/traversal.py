@@ -7,6 +7,8 @@ as it goes; on modules with a finding that walk was most of the analysis. This o
 its type's name once, calls no per-field hooks, and does not descend into nodes under which only tokens
 stand (whitespace, commas, brackets, operators). The calls each visitor gets are the same, in the same
 order, as long as no visitor listens to a token type or to a field; otherwise libcst's own walk runs.
+On the way it notes which top-level statement holds each node it visits, so that findings can be placed
+by writing out only the statements that hold them (:mod:`claude_migrate.engine.placement`).
 """
 
 from __future__ import annotations
@@ -46,12 +48,18 @@ Method = Callable[[cst.CSTNode], None]
 
 
 class _Walk(cst.CSTVisitor):
-    def __init__(self, visits: dict[str, list[Method]], leaves: dict[str, list[Method]]) -> None:
+    def __init__(self, module: cst.Module, visits: dict[str, list[Method]], leaves: dict[str, list[Method]]) -> None:
         super().__init__()
         self.visits = visits
         self.leaves = leaves
+        self.tops = {id(statement): index for index, statement in enumerate(module.body)}
+        self.statement = -1
+        self.holders: dict[int, int] = {}
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        key = id(node)
+        self.statement = self.tops.get(key, self.statement)
+        self.holders[key] = self.statement
         name = type(node).__name__
         for method in self.visits.get(name, ()):
             method(node)
@@ -60,6 +68,8 @@ class _Walk(cst.CSTVisitor):
     def on_leave(self, original_node: cst.CSTNode) -> None:
         for method in self.leaves.get(type(original_node).__name__, ()):
             method(original_node)
+        if id(original_node) in self.tops:
+            self.statement = -1  # the module's footer follows the last statement
 
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
         pass
@@ -68,8 +78,10 @@ class _Walk(cst.CSTVisitor):
         pass
 
 
-def visit_all(module: cst.Module, visitors: Iterable[cst.BatchableCSTVisitor]) -> None:
-    """Call the visitors' ``visit_<Type>`` and ``leave_<Type>`` methods over ``module``, each in turn per node."""
+def visit_all(module: cst.Module, visitors: Iterable[cst.BatchableCSTVisitor]) -> dict[int, int]:
+    """Call the visitors' ``visit_<Type>`` and ``leave_<Type>`` methods over ``module``, each in turn per node.
+    Returns the index in ``module.body`` of the statement that holds each node visited (-1: none, the module and
+    its header); empty after libcst's own walk."""
     visitors = list(visitors)
     visits: dict[str, list[Method]] = {}
     leaves: dict[str, list[Method]] = {}
@@ -78,6 +90,8 @@ def visit_all(module: cst.Module, visitors: Iterable[cst.BatchableCSTVisitor]) -
             when, _, kind = name.partition("_")
             if "_" in kind or kind in TOKEN_NAMES:  # a field hook, or a token's: only libcst's walk calls it
                 cst.visit_batched(module, visitors)
-                return
+                return {}
             (visits if when == "visit" else leaves).setdefault(kind, []).append(method)
-    module.visit(_Walk(visits, leaves))
+    walk = _Walk(module, visits, leaves)
+    module.visit(walk)
+    return walk.holders
