@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 import libcst as cst
 
 from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge, RegionSource, Verdict, role_safety, site_region
-from claude_migrate.kinds.base import Param, RuleKind, register, weakest
+from claude_migrate.kinds.base import Param, RuleKind, register
 from claude_migrate.analysis.providers import ClientRegions, IdSite, IdSites, Imports
 from claude_migrate.analysis.requests import FieldHit, Requests
 

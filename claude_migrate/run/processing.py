@@ -9,7 +9,7 @@ write). libcst is imported on the first Python file or notebook, never for confi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from functools import cache, cached_property, partial
 from pathlib import Path
 from collections.abc import Callable, Sequence
