@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import functools
 from dataclasses import dataclass
 
 import libcst as cst
@@ -26,27 +28,36 @@ class Segment:
 
 
 def _simple_value(node: cst.SimpleString) -> str | None:
-    """The value of a str literal, None for bytes. Most literals hold no escape and no carriage return (which a
-    triple-quoted string turns into a newline), so their value is their text and Python's own evaluation, a
-    compile per literal, runs only for the others."""
-    prefix = node.prefix.lower()
+    """The value of a str literal, None for bytes."""
+    return _literal(node.value)[1]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _literal(source: str) -> tuple[str, str | None]:
+    """The text between the quotes of a string literal written as ``source``, and its value (None for bytes).
+    Most literals hold no escape and no carriage return (which a triple-quoted string turns into a newline), so
+    their value is that text, and Python's evaluation, a compile per literal, runs only for the others; rules
+    ask for the same literals again and again, so each text is read once."""
+    opening = min(at for at in (source.find('"'), source.find("'")) if at >= 0)
+    prefix = source[:opening].lower()
+    quote = source[opening:opening + 3] if source[opening:opening + 3] in ('"""', "'''") and \
+        len(source) >= opening + 6 else source[opening]
+    raw = source[opening + len(quote):-len(quote)]
     if "b" in prefix:
-        return None
-    raw = node.raw_value
+        return raw, None
     if ("\\" not in raw or "r" in prefix) and "\r" not in raw:
-        return raw
-    value = node.evaluated_value
-    return value if isinstance(value, str) else None
+        return raw, raw
+    value = ast.literal_eval(source)
+    return raw, value if isinstance(value, str) else None
 
 
 def _simple_string_segment(node: cst.SimpleString) -> Segment | None:
     try:
-        value = _simple_value(node)
-    except Exception:  # noqa: BLE001 - libcst raises several kinds for odd escapes
+        raw, value = _literal(node.value)
+    except Exception:  # noqa: BLE001 - Python raises several kinds for odd escapes
         return None
     if value is None:
         return None
-    raw = node.raw_value
     return Segment(node, raw if raw == value else value, after_placeholder=False, editable=raw == value)
 
 
