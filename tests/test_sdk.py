@@ -41,7 +41,7 @@ def test_the_nearest_dependency_file_gives_the_version(name: str, tmp_path: Path
     files, specifier, origin = FORMATS[name]
     write(tmp_path, {**files, "src/app/main.py": ""})
     monkeypatch.chdir(tmp_path)
-    dependencies.nearest.cache_clear()
+    dependencies.forget()
     found = dependencies.for_file(tmp_path / "src/app/main.py")
     assert found is not None and (found.specifier, found.origin) == (specifier, origin)
 
@@ -49,13 +49,26 @@ def test_the_nearest_dependency_file_gives_the_version(name: str, tmp_path: Path
 def test_a_nearer_folder_wins_and_the_option_is_the_fallback(tmp_path: Path) -> None:
     write(tmp_path, {"requirements.txt": "anthropic==0.75.0\n", "svc/requirements-dev.txt": "anthropic>=2\n",
                      "svc/a.py": "", "lib/b.py": ""})
-    dependencies.nearest.cache_clear()
+    dependencies.forget()
     assert dependencies.for_file(tmp_path / "svc/a.py").specifier == ">=2"  # type: ignore[union-attr]
     assert dependencies.for_file(tmp_path / "lib/b.py").specifier == "==0.75.0"  # type: ignore[union-attr]
     (tmp_path / "requirements.txt").write_text("boto3\n")
-    dependencies.nearest.cache_clear()
+    dependencies.forget()
     fallback = dependencies.for_file(tmp_path / "lib/b.py", "1.0.0")
     assert fallback is not None and (fallback.specifier, fallback.origin) == ("==1.0.0", "--sdk-version")
+
+
+def test_a_linked_folder_takes_the_dependency_files_above_its_target(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folders are resolved from their parents unless they are links; a link's files belong to its target."""
+    write(tmp_path, {"project/requirements.txt": "anthropic==0.75.0\n", "project/src/a.py": "",
+                     "outside/requirements.txt": "anthropic>=2\n"})
+    (tmp_path / "outside/src").symlink_to(tmp_path / "project/src", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    dependencies.forget()
+    assert dependencies.for_file(Path("outside/src/a.py")).specifier == "==0.75.0"  # type: ignore[union-attr]
+    assert dependencies.for_file(Path("outside/../project/src/a.py")).specifier == "==0.75.0"  # type: ignore[union-attr]
+    assert dependencies.for_file(Path("outside/b.py")).specifier == ">=2"  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(("requirement", "wanted", "allowed", "both_sides"), [

@@ -221,7 +221,7 @@ def run(paths: list[Path], settings: Settings, mode: Mode, *, unsafe_fixes: bool
     """
     started = time.perf_counter()
     loaded = rulecache.load(settings.extra_rule_dirs)  # the rule pickle holds data, not results: --no-cache keeps it
-    dependencies.nearest.cache_clear()  # dependency files may change between runs of one process
+    dependencies.forget()
     data = loaded.data
     region = settings.bedrock_region or (bedrock.region if bedrock else None)
     base = settings.config_path.parent if settings.config_path else Path.cwd()

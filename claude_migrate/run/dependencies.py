@@ -9,7 +9,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator
-from fnmatch import fnmatch
+import fnmatch
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -186,26 +186,40 @@ def _in_folder(folder: Path, package: str) -> Iterator[SdkRequirement]:
         names = os.listdir(folder)
     except OSError:
         return
-    present = {os.path.normcase(name) for name in names}
+    present = set(map(os.path.normcase, names))
     for name, reader in (*LOCKS, *DECLARED):
-        path = folder / name
-        if os.path.normcase(name) in present and path.is_file() and (found := reader(path, package)) is not None:
+        if os.path.normcase(name) in present and (path := folder / name).is_file() and \
+                (found := reader(path, package)) is not None:
             yield found
-    for name in sorted(name for name in names if fnmatch(name, "requirements*.txt")):
+    for name in sorted(fnmatch.filter(names, "requirements*.txt")):
         if (found := requirements_txt(folder / name, package)) is not None:
             yield found
 
 
 @lru_cache(maxsize=4096)
+def _resolved(folder: Path) -> Path:
+    """``folder.resolve()``, from its parent's when it is no link: resolving costs a stat per path component,
+    and a run asks for every folder of a tree."""
+    if folder.name in ("", ".", "..") or folder.is_symlink() or folder.parent == folder:
+        return folder.resolve()
+    return _resolved(folder.parent) / folder.name
+
+
+@lru_cache(maxsize=4096)
 def nearest(folder: Path, package: str = PACKAGE, resolved: bool = False) -> SdkRequirement | None:
     """The requirement for ``package`` from the dependency files of ``folder`` or the nearest folder above it.
-    ``resolved``: the folder is resolved already, as the parents of a resolved folder are (resolving costs a
-    stat per path component)."""
-    folder = folder if resolved else folder.resolve()
+    ``resolved``: the folder is resolved already, as the parents of a resolved folder are."""
+    folder = folder if resolved else _resolved(folder)
     found = next(_in_folder(folder, canonicalize_name(package)), None)
     if found is not None or folder.parent == folder:
         return found
     return nearest(folder.parent, package, True)
+
+
+def forget() -> None:
+    """Drop what earlier runs of this process learnt: dependency files and links may change between runs."""
+    nearest.cache_clear()
+    _resolved.cache_clear()
 
 
 def for_file(path: Path, fallback: str | None = None, package: str = PACKAGE) -> SdkRequirement | None:
