@@ -22,9 +22,17 @@ class Segment:
         """The same node with ``value[start:end]`` replaced by ``text``."""
         new_value = self.value[:start] + text + self.value[end:]
         if isinstance(self.node, cst.SimpleString):
-            head = self.node.prefix + self.node.quote
-            return self.node.with_changes(value=head + new_value + self.node.quote)
+            prefix, quote, _ = _parts(self.node.value)  # as written: libcst's ``prefix`` is lower-cased
+            return self.node.with_changes(value=prefix + quote + new_value + quote)
         return self.node.with_changes(value=new_value)
+
+
+def _parts(source: str) -> tuple[str, str, str]:
+    """A string literal's prefix as written, its quote, and the text between its quotes."""
+    opening = min(at for at in (source.find('"'), source.find("'")) if at >= 0)
+    triple = source[opening:opening + 3]
+    quote = triple if triple in ('"""', "'''") and len(source) >= opening + 6 else source[opening]
+    return source[:opening], quote, source[opening + len(quote):-len(quote)]
 
 
 def _simple_value(node: cst.SimpleString) -> str | None:
@@ -38,11 +46,8 @@ def _literal(source: str) -> tuple[str, str | None]:
     Most literals hold no escape and no carriage return (which a triple-quoted string turns into a newline), so
     their value is that text, and Python's evaluation, a compile per literal, runs only for the others; rules
     ask for the same literals again and again, so each text is read once."""
-    opening = min(at for at in (source.find('"'), source.find("'")) if at >= 0)
-    prefix = source[:opening].lower()
-    quote = source[opening:opening + 3] if source[opening:opening + 3] in ('"""', "'''") and \
-        len(source) >= opening + 6 else source[opening]
-    raw = source[opening + len(quote):-len(quote)]
+    prefix, quote, raw = _parts(source)
+    prefix = prefix.lower()
     if "b" in prefix:
         return raw, None
     if ("\\" not in raw or "r" in prefix) and "\r" not in raw:
