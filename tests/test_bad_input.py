@@ -69,7 +69,6 @@ REFUSED: dict[str, tuple[Callable[[Path], None], str]] = {
     "parentheses.py": (write(OLD + "X = " + "(" * 5000 + "1" + ")" * 5000 + "\n"), "nesting too deep to parse"),
     "and_chain.py": (write(OLD + "X = a" + " and a" * 20_000 + "\n"), "nesting too deep to analyse"),
     "not_chain.py": (write(OLD + "X = " + "not " * 20_000 + "a\n"), "nesting too deep to parse"),
-    "lists.py": (write(OLD + "X = " + "[" * 190 + "]" * 190 + "\n"), "nesting too deep to analyse"),
     "huge.py": (write(OLD + HUGE), "too large to analyse (20,000,029 characters; the limit is 4,000,000)"),
     "read_only.py": (read_only, "the file is read-only; it was not changed"),
     "loop_a.py": (symlink_loop, "Too many levels of symbolic links"),
@@ -103,6 +102,8 @@ HANDLED: dict[str, tuple[bytes, bytes]] = {
     "no_final_newline.py": (OLD.encode().rstrip(b"\n"), NEW.encode().rstrip(b"\n")),
     "utf7_exact.py": (b"# coding: utf-7\n" + OLD.encode(), b"# coding: utf-7\n" + NEW.encode()),
     "empty.py": (b"", b""),
+    # Nested just short of the parser's limit: walked and fixed (libcst's own walk ran out of stack at 150 levels).
+    "lists.py": ((OLD + "X = " + "[" * 190 + "]" * 190 + "\n").encode(), (NEW + "X = " + "[" * 190 + "]" * 190 + "\n").encode()),
     "huge_unrelated.py": (HUGE.encode(), HUGE.encode()),  # no trigger token: never parsed, nothing to report
     "package.py/inside.py": (OLD.encode(), NEW.encode()),  # a directory named like a file is walked
 }

@@ -1,19 +1,25 @@
 """One walk of a module that calls every rule's and provider's visit and leave methods, as
 ``libcst.visit_batched`` does, for less.
 
-libcst's batched walk formats two method names per node and two more per field of every node, and visits
-the whitespace and punctuation under every name, number, string and operator, rebuilding each of those nodes
-as it goes; on modules with a finding that walk was most of the analysis. This one finds a node's methods by
-its type's name once, calls no per-field hooks, and does not descend into nodes under which only tokens
-stand (whitespace, commas, brackets, operators). The calls each visitor gets are the same, in the same
-order, as long as no visitor listens to a token type or to a field; otherwise libcst's own walk runs.
+libcst's walk rebuilds every node it passes (a dataclass built and checked per node), formats two method
+names per node and two more per field, and visits the whitespace and punctuation under every name, number,
+string and operator; on modules with a finding that walk was most of the analysis. This one reads a node's
+children straight from its fields, in the order libcst's own walk visits them (read once per node type from
+libcst's source, see :func:`_fields`), finds a node's methods by its type's name, calls no per-field hooks,
+and does not descend into nodes under which only tokens stand (whitespace, commas, brackets, operators).
+The calls each visitor gets are the same, in the same order, as long as no visitor listens to a token
+type or to a field; otherwise libcst's own walk runs.
 On the way it notes which top-level statement holds each node it visits, so that findings can be placed
 by writing out only the statements that hold them (:mod:`claude_migrate.engine.placement`).
 """
 
 from __future__ import annotations
 
+import ast
+import inspect
+import textwrap
 from collections.abc import Callable, Iterable
+from functools import cache
 
 import libcst as cst
 
@@ -47,6 +53,39 @@ LEAF_NAMES = frozenset(kind.__name__ for kind in _subclasses(_LEAVES))
 Method = Callable[[cst.CSTNode], None]
 
 
+@cache
+def _fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
+    """The fields of ``kind`` that libcst's walk visits, in its order: the keywords of the node built in its
+    ``_visit_and_replace_children``, each a ``visit_*(self, "field", ...)`` call. None when that method has
+    another shape (or no source to read): libcst's walk visits such a node's children."""
+    method = next(klass.__dict__["_visit_and_replace_children"] for klass in kind.__mro__
+                  if "_visit_and_replace_children" in klass.__dict__)
+    try:
+        function = ast.parse(textwrap.dedent(inspect.getsource(method))).body[0]
+    except (OSError, TypeError, SyntaxError):
+        return None
+    if not isinstance(function, ast.FunctionDef):
+        return None
+    if [type(statement) for statement in function.body] == [ast.Return] and \
+            isinstance(function.body[0].value, ast.Name):
+        return ()  # ``return self``: a leaf
+    built = [node for node in ast.walk(function) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+             and node.func.id == kind.__name__]
+    if len(built) != 1:
+        return None
+    fields = [field for keyword in built[0].keywords for field in _visited(keyword.value)]
+    if len(fields) != len(set(fields)) or set(fields) != set(_visited(function)):
+        return None  # a field visited twice, or a visit outside the node built
+    return tuple(fields)
+
+
+def _visited(code: ast.AST) -> list[str]:
+    """The field names of the ``visit_*(self, "field", ...)`` calls in ``code``, each once."""
+    return list(dict.fromkeys(call.args[1].value for call in ast.walk(code) if isinstance(call, ast.Call)
+                              and isinstance(call.func, ast.Name) and call.func.id.startswith("visit_")
+                              and len(call.args) > 1 and isinstance(call.args[1], ast.Constant)))
+
+
 class _Walk(cst.CSTVisitor):
     def __init__(self, module: cst.Module, visits: dict[str, list[Method]], leaves: dict[str, list[Method]]) -> None:
         super().__init__()
@@ -71,6 +110,21 @@ class _Walk(cst.CSTVisitor):
         if id(original_node) in self.tops:
             self.statement = -1  # the module's footer follows the last statement
 
+    def walk(self, node: cst.CSTNode) -> None:
+        if self.on_visit(node):
+            fields = _fields(type(node))
+            if fields is None:
+                node._visit_and_replace_children(self)
+            else:
+                for name in fields:
+                    value = getattr(node, name)
+                    if isinstance(value, cst.CSTNode):
+                        self.walk(value)
+                    elif isinstance(value, (tuple, list)):
+                        for item in value:
+                            self.walk(item)
+        self.on_leave(node)
+
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
         pass
 
@@ -93,5 +147,5 @@ def visit_all(module: cst.Module, visitors: Iterable[cst.BatchableCSTVisitor]) -
                 return {}
             (visits if when == "visit" else leaves).setdefault(kind, []).append(method)
     walk = _Walk(module, visits, leaves)
-    module.visit(walk)
+    walk.walk(module)
     return walk.holders
