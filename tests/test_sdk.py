@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 from claude_migrate.data.sdk_versions import allows, straddles
 from claude_migrate.run import dependencies
@@ -81,6 +84,15 @@ def test_ranges(requirement: str, wanted: str, allowed: bool, both_sides: bool) 
     assert straddles(requirement, wanted) is both_sides
 
 
+@pytest.mark.parametrize(("requirement", "wanted", "allowed"), [
+    ("<0.30", "<0.77.0", True), ("<0.30", "<0.20", True), ("<0.30", ">=0.30", False), ("<=0.2", "<0.3", True),
+    ("!=0.20.*,<0.21", "<0.21", True), (">0.40,<0.41", ">=0.40.1", True),
+])
+def test_ranges_without_a_lower_bound_overlap_below_every_bound(requirement: str, wanted: str, allowed: bool) -> None:
+    """Two ranges open below overlap under both of their bounds: version 0 is a candidate, not only the bounds."""
+    assert allows(requirement, wanted) is allowed
+
+
 def test_sdk_version_option_is_the_fallback_and_a_stale_catalogue_warns_once(tmp_path: Path) -> None:
     from conftest import invoke
 
@@ -154,3 +166,20 @@ def test_an_unknown_version_is_said_once_per_run_not_per_call(tmp_path: Path) ->
     assert (tmp_path / "a.py").read_text() == before  # nothing reported, so nothing to silence
     known = invoke("check", "--as-of", "2026-11-23", "--sdk-version", "2.16.0", ".", cwd=tmp_path)
     assert "Findings by rule: CM501 3, CM504 1." in known.stderr and "unknown" not in known.stderr
+
+
+def test_allows_agrees_with_trying_every_version_of_a_grid() -> None:
+    """allows() tests a few candidate versions; on random pairs of ranges it says what trying every version says."""
+    chooser = random.Random(17)
+    # Bounds stay below 2.59.2; the grid reaches past them, so a range open above has grid versions in it.
+    grid = [Version(f"{major}.{minor}.{patch}") for major in range(4) for minor in range(62) for patch in range(4)]
+
+    def some_range() -> str:
+        return ",".join(f"{chooser.choice(['>=', '>', '<', '<=', '==', '!=', '~='])}{chooser.randrange(3)}."
+                        f"{chooser.randrange(60)}{chooser.choice(['', '.0', '.2'])}"
+                        for _ in range(chooser.randint(1, 2)))
+
+    for _ in range(400):
+        have, want = some_range(), some_range()
+        expected = bool(set(SpecifierSet(have).filter(grid)) & set(SpecifierSet(want).filter(grid)))
+        assert allows(have, want) is expected, (have, want)

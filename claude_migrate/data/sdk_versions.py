@@ -8,22 +8,16 @@ from dataclasses import dataclass
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-# Releases the facts sheet inspected (claude-4-facts.md section 0, SDK-x.y.z): candidates besides the bounds that
-# the two ranges write themselves, so an overlap between ranges is found without enumerating PyPI.
 # The kinds whose rules test the SDK range: named here so the run layer finds their rules without importing the
 # kinds (and libcst) on every start.
 REQUEST_KIND = "sdk-request"
 RANGE_KIND = "sdk-range"
 
 
-
 def version_dependent(kind: str, params: dict[str, object]) -> bool:
     """Whether a rule reports only on some SDK versions (an ``sdk-request`` rule with an ``sdk`` range): where the
     version is unknown, its findings are counted, not reported."""
     return kind == REQUEST_KIND and bool(params.get("sdk"))
-
-
-KNOWN_RELEASES = ("0.52.0", "0.75.0", "0.90.0", "0.125.0", "1.0.0", "1.17.0", "2.0.0", "2.12.0", "2.16.0")
 
 
 @dataclass(frozen=True)
@@ -49,8 +43,9 @@ def specifier_set(text: str) -> SpecifierSet | None:
 
 
 def _candidates(*sets: SpecifierSet) -> list[Version]:
-    """Versions at and just past every bound, and the inspected releases: an overlap of two ranges holds one."""
-    found = {Version(text) for text in KNOWN_RELEASES}
+    """Version 0 and the versions at and just past every bound: where two ranges overlap, the overlap starts at one
+    of them, so it holds one (no list of releases needed)."""
+    found = {Version("0")}
     for spec in (s for spec_set in sets for s in spec_set):
         try:
             bound = Version(spec.version.rstrip(".*"))
