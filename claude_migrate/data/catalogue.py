@@ -159,6 +159,9 @@ class InvalidId:
     # A Claude API spelling such as claude-sonnet-4.5 is also the name people, CLIs and other services (llm aliases,
     # leaderboards, IDE model pickers) use for the model: it is an error only where a request sends it.
     name_like: bool = False
+    # Well formed but neither an ID nor an alias of the models it names (claude-3-opus, claude-sonnet-4): it may name
+    # a snapshot newer than the catalogue, so it is an error only while every model it may mean is retired.
+    unlisted: bool = False
 
 
 @dataclass

@@ -8,7 +8,7 @@ The catalogue lists the IDs that exist; the grammar recognises the ones people m
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from claude_migrate.data.catalogue import Catalogue, InvalidId, Model, Platform
@@ -180,6 +180,11 @@ class IdGrammar:
         bare = text[text.find(f"{PROVIDER}."):] if platform is Platform.BEDROCK and reading.providers else text
         slips = list(reading.slips)
         if self.follows(text):
+            if platform is Platform.FIRST_PARTY and models and not dated:
+                # no ID or alias of the models it names: undated (claude-3-opus) or dated otherwise
+                slips.append(f"no {models[0].name} ID is dated {reading.date}" if reading.date else
+                             "no ID or alias is spelled so")
+                return replace(self._invalid(text, reading, models, slips, sure=len(models) == 1), unlisted=True)
             # well formed, but the one model it names is spelled otherwise there: a snapshot's Bedrock suffix
             # (-v2:0 for -v1:0), or an undated Bedrock spelling of a dated model
             named = dated if reading.date else models if platform is Platform.BEDROCK else []

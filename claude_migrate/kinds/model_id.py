@@ -7,11 +7,13 @@ verdict into a node replacement.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
 
+from claude_migrate.data.findings import weakest
 from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge, RegionSource, Verdict, role_safety, site_region
 from claude_migrate.kinds.base import Param, RuleKind, register
 from claude_migrate.analysis.providers import ClientRegions, IdSite, IdSites, Imports
@@ -85,8 +87,19 @@ class InvalidModelId(ModelIdKind):
     MESSAGE_FIELDS = frozenset({"id", "why", "replacement", "platform", "note", "advice"})
 
     def report_site(self, site: IdSite, verdict: Verdict) -> None:
-        if not site.hit.name_like or id(site.string) in self._sent_to_claude:
-            super().report_site(site, verdict)
+        if site.hit.name_like:
+            if id(site.string) not in self._sent_to_claude:
+                return
+            unsent = sum(other.hit.text == site.hit.text and id(other.string) not in self._sent_to_claude
+                         for other in self.ctx.provider(IdSites).sites)
+            if unsent and verdict.rewrite is not None:  # a label, a lookup or a comparison would keep the old text
+                times = "once more" if unsent == 1 else f"{unsent} more times"
+                note = (f"; `{site.hit.text}` is also written {times} in this file where no request sends it, and "
+                        f"the fix would split it from there")
+                rewrite = replace(verdict.rewrite, safety=weakest(verdict.rewrite.safety, "unsafe"),
+                                  note=verdict.rewrite.note + note)
+                verdict = replace(verdict, rewrite=rewrite)
+        super().report_site(site, verdict)
 
     @cached_property
     def _sent_to_claude(self) -> set[int]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from claude_migrate.analysis.roles import CONFIGURATION, COUPLED, REQUEST, Role, lying_name, names_a_model
-from claude_migrate.data.catalogue import KnownId, Model, Platform
+from claude_migrate.data.catalogue import InvalidId, KnownId, Model, Platform
 from claude_migrate.data.findings import weakest
 from claude_migrate.data.model_ids import IdHit
 from claude_migrate.data.targets import ClientRegion, Replacement
@@ -352,13 +352,23 @@ class InvalidIds(IdJudge):
         invalid = hit.invalid
         if invalid is None:
             return None
-        values = {"why": invalid.why, "platform": invalid.platform.label}
         platform = invalid.platform
-        if not invalid.sure:  # the grammar read it, and it may mean several IDs: a human chooses
-            choices = " or ".join(f"`{text}`" for text in (invalid.nearest, *invalid.others))
-            return Verdict(hit, None, {**values, "advice": f"it may mean {choices}: write the one you mean"})
+        meant_models = self._meant_models(invalid)
+        all_retired = all(self.retired(model, platform) for model in meant_models)
+        if invalid.unlisted and not all_retired:
+            return None  # it may name a snapshot newer than the catalogue
+        values = {"why": invalid.why, "platform": invalid.platform.label}
+        choices = " or ".join(f"`{text}`" for text in (invalid.nearest, *invalid.others))
         # write the ID the outdated-model rules would move the meant model to, so no retired ID is written on the way
-        replacement = self.migrated_to(invalid.means, others)
+        if invalid.sure:
+            replacement = self.migrated_to(invalid.means, others)
+        else:  # the grammar read it, and it may mean several IDs: one fix only where every meaning moves to it
+            # (several models: two written profile prefixes mean one model, and which Region is meant is a guess)
+            moves = [self.migrated_to(model, others) for model in meant_models] if all_retired and len(
+                meant_models) > 1 else [None]
+            replacement = moves[0] if len({(move.model.key, move.fix) if move else None for move in moves}) == 1 else None
+            if replacement is None:
+                return Verdict(hit, None, {**values, "advice": f"it may mean {choices}: write the one you mean"})
         if replacement is not None and replacement.model.id_for(platform) is not None:
             model, safety = replacement.model, replacement.fix
         else:
@@ -379,8 +389,18 @@ class InvalidIds(IdJudge):
         else:
             rewrite = Rewrite(valid, safety)
         named = invalid.nearest is not None and f"`{invalid.nearest}`" in invalid.why
-        meant = f"it means `{invalid.nearest}`; " if invalid.nearest and model is not invalid.means and not named else ""
+        if not invalid.sure:
+            meant = f"it may mean {choices}, all retired; "
+        elif invalid.unlisted:
+            meant = f"it means `{invalid.nearest}`, {self.describe(invalid.means, platform)}; "
+        else:
+            meant = f"it means `{invalid.nearest}`; " if invalid.nearest and model is not invalid.means and not named else ""
         return Verdict(hit, rewrite, {**values, "advice": f"{meant}use `{rewrite.text}`"})
+
+    def _meant_models(self, invalid: InvalidId) -> list[Model]:
+        """Every model ``invalid`` may mean: the one it names, and those of the other IDs it may be."""
+        others = [known.model for text in invalid.others if (known := self.data.catalogue.ids.get(text)) is not None]
+        return list({model.key: model for model in (invalid.means, *others)}.values())
 
 
 @judge_for("bedrock-profile-missing")
