@@ -314,7 +314,7 @@ class Requests(Provider):
         for hit in self.ctx.data.matcher.find(text):
             if hit.known is not None:
                 return hit.known.model
-            if hit.invalid is not None and hit.invalid.sure:
+            if hit.invalid is not None and hit.invalid.sure and not hit.invalid.unlisted:  # unlisted: maybe newer
                 return hit.invalid.means
         return None
 
