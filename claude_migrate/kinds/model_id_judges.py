@@ -366,7 +366,8 @@ class InvalidIds(IdJudge):
             # (several models: two written profile prefixes mean one model, and which Region is meant is a guess)
             moves = [self.migrated_to(model, others) for model in meant_models] if all_retired and len(
                 meant_models) > 1 else [None]
-            replacement = moves[0] if len({(move.model.key, move.fix) if move else None for move in moves}) == 1 else None
+            one_move = len({(move.model.key, move.fix) if move else None for move in moves}) == 1
+            replacement = moves[0] if one_move else None
             if replacement is None:
                 return Verdict(hit, None, {**values, "advice": f"it may mean {choices}: write the one you mean"})
         if replacement is not None and replacement.model.id_for(platform) is not None:
