@@ -314,8 +314,8 @@ class Requests(Provider):
         for hit in self.ctx.data.matcher.find(text):
             if hit.known is not None:
                 return hit.known.model
-            if hit.invalid is not None and hit.invalid.sure and not hit.invalid.unlisted:  # unlisted: maybe newer
-                return hit.invalid.means
+            if hit.invalid is not None and (model := hit.invalid.migrates_from(self.ctx.options.as_of)) is not None:
+                return model
         return None
 
 

@@ -162,6 +162,21 @@ class InvalidId:
     # Well formed but neither an ID nor an alias of the models it names (claude-3-opus, claude-sonnet-4): it may name
     # a snapshot newer than the catalogue, so it is an error only while every model it may mean is retired.
     unlisted: bool = False
+    meanings: tuple[Model, ...] = ()  # every model it may mean, ``means`` first (one model unless not ``sure``)
+
+    def all_retired(self, as_of: datetime.date) -> bool:
+        """Whether every model it may mean is retired on its platform on ``as_of``: then no spelling of it works."""
+        return all(model.lifecycle(self.platform).state(as_of) == "retired" for model in self.meanings or (self.means,))
+
+    def migrates_from(self, as_of: datetime.date) -> Model | None:
+        """The model a fix migrates from: the one it means, or, where it may mean several (of one tier and version,
+        so they move to the same model) that are all retired, the first; None while it may mean a live model it
+        does not name for sure, or (unlisted) a snapshot newer than the catalogue."""
+        if self.unlisted and not self.all_retired(as_of):
+            return None
+        if self.sure or (len(self.meanings) > 1 and self.all_retired(as_of)):
+            return self.means
+        return None
 
 
 @dataclass

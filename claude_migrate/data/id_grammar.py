@@ -220,7 +220,7 @@ class IdGrammar:
             ids = [f"{p}.{ids[0]}" for p in dict.fromkeys(reading.profiles)]
         sources = tuple(dict.fromkeys(key for form in self.forms if form.platform is platform for key in form.sources))
         return InvalidId(text, models[0], platform, "; ".join(slips), sources, nearest=ids[0], sure=sure,
-                         others=tuple(ids[1:]), name_like=platform is Platform.FIRST_PARTY)
+                         others=tuple(ids[1:]), name_like=platform is Platform.FIRST_PARTY, meanings=tuple(models))
 
     @staticmethod
     def _nearest_id(model: Model, reading: Reading, *, alone: bool) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from claude_migrate.analysis.roles import CONFIGURATION, COUPLED, REQUEST, Role, lying_name, names_a_model
-from claude_migrate.data.catalogue import InvalidId, KnownId, Model, Platform
+from claude_migrate.data.catalogue import KnownId, Model, Platform
 from claude_migrate.data.findings import weakest
 from claude_migrate.data.model_ids import IdHit
 from claude_migrate.data.targets import ClientRegion, Replacement
@@ -353,23 +353,14 @@ class InvalidIds(IdJudge):
         if invalid is None:
             return None
         platform = invalid.platform
-        meant_models = self._meant_models(invalid)
-        all_retired = all(self.retired(model, platform) for model in meant_models)
-        if invalid.unlisted and not all_retired:
+        if invalid.unlisted and not invalid.all_retired(self.options.as_of):
             return None  # it may name a snapshot newer than the catalogue
         values = {"why": invalid.why, "platform": invalid.platform.label}
         choices = " or ".join(f"`{text}`" for text in (invalid.nearest, *invalid.others))
+        if invalid.migrates_from(self.options.as_of) is None:  # it may mean several IDs: a human chooses
+            return Verdict(hit, None, {**values, "advice": f"it may mean {choices}: write the one you mean"})
         # write the ID the outdated-model rules would move the meant model to, so no retired ID is written on the way
-        if invalid.sure:
-            replacement = self.migrated_to(invalid.means, others)
-        else:  # the grammar read it, and it may mean several IDs: one fix only where every meaning moves to it
-            # (several models: two written profile prefixes mean one model, and which Region is meant is a guess)
-            moves = [self.migrated_to(model, others) for model in meant_models] if all_retired and len(
-                meant_models) > 1 else [None]
-            one_move = len({(move.model.key, move.fix) if move else None for move in moves}) == 1
-            replacement = moves[0] if one_move else None
-            if replacement is None:
-                return Verdict(hit, None, {**values, "advice": f"it may mean {choices}: write the one you mean"})
+        replacement = self.migrated_to(invalid.means, others)
         if replacement is not None and replacement.model.id_for(platform) is not None:
             model, safety = replacement.model, replacement.fix
         else:
@@ -378,9 +369,10 @@ class InvalidIds(IdJudge):
         if valid is None:
             return Verdict(hit, None, {**values, "advice": f"{model.name} has no {platform.label} ID"})
         if self.retired(model, platform):
-            meant = invalid.nearest or invalid.means.id_for(platform)
+            meant = f"it means `{invalid.nearest or invalid.means.id_for(platform)}`" if invalid.sure else \
+                f"it may mean {choices}"
             moved = f"; target {self.options.target.name} would write `{valid}`" if model is not invalid.means else ""
-            advice = f"it means `{meant}`{moved}, but {self.refused(model, platform)}"
+            advice = f"{meant}{moved}, but {self.refused(model, platform)}"
             return Verdict(hit, None, {**values, "advice": advice})
         if platform is Platform.BEDROCK:
             # the ID as it must be called, in one step (as the outdated-model rules write it): keep the written
@@ -397,11 +389,6 @@ class InvalidIds(IdJudge):
         else:
             meant = f"it means `{invalid.nearest}`; " if invalid.nearest and model is not invalid.means and not named else ""
         return Verdict(hit, rewrite, {**values, "advice": f"{meant}use `{rewrite.text}`"})
-
-    def _meant_models(self, invalid: InvalidId) -> list[Model]:
-        """Every model ``invalid`` may mean: the one it names, and those of the other IDs it may be."""
-        others = [known.model for text in invalid.others if (known := self.data.catalogue.ids.get(text)) is not None]
-        return list({model.key: model for model in (invalid.means, *others)}.values())
 
 
 @judge_for("bedrock-profile-missing")
