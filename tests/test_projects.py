@@ -41,7 +41,7 @@ def test_project(project: Path, tmp_path: Path, request: pytest.FixtureRequest) 
     assert found == (project / "findings").read_text(encoding="utf-8").splitlines()
     assert tree(work) == tree(project / "out")
     safe = sum(1 for item in reported if item["fix_safety"] == "safe")
-    assert f"Fixed {safe} findings" in fixed.stdout, "check and fix agree on what a plain fix changes"
+    assert f"Fixed {safe} finding" in fixed.stdout, "check and fix agree on what a plain fix changes"
     again = invoke("fix", "--as-of", AS_OF, ".", cwd=work)
     assert "Fixed 0 findings in 0 files" in again.stdout
     unsafe = sum(1 for item in reported if item["fix_safety"] == "unsafe")
@@ -63,4 +63,4 @@ def _check_unsafe_fixes(project: Path, tmp_path: Path, fixable: int, update: boo
         shutil.rmtree(project / "out-unsafe", ignore_errors=True)
         shutil.copytree(work, project / "out-unsafe", ignore=shutil.ignore_patterns(".*", "__pycache__"))
     assert tree(work) == tree(project / "out-unsafe")
-    assert f"Fixed {fixable} findings" in fixed.stdout, "check and fix --unsafe-fixes agree on what they change"
+    assert f"Fixed {fixable} finding" in fixed.stdout, "check and fix --unsafe-fixes agree on what they change"

@@ -8,6 +8,7 @@ import datetime
 import re
 from collections.abc import Iterator
 from itertools import product
+from pathlib import Path
 
 import pytest
 import yaml
@@ -366,3 +367,29 @@ def test_later_ids_agree_with_the_facts() -> None:
               for token in ticked(api) if token.startswith("claude-")}
     assert mythos == set(CATALOGUE.later_ids)
 
+
+
+def test_every_request_surface_says_whose_model_ids_it_takes() -> None:
+    """Surfaces whose model takes IDs (not provider strings) name the platform; the SDK's client decides for it."""
+    surfaces = DATA.surfaces.by_name
+    unknown = sorted(name for name, surface in surfaces.items() if surface.platform is None
+                     and not surface.client_platforms)
+    assert unknown == ["instructor-provider", "pydantic-ai-agent"]  # "anthropic:claude-..." strings: no bare IDs
+    sdk = surfaces["anthropic"]
+    assert sdk.platform_of("anthropic.AnthropicBedrock") is Platform.BEDROCK
+    assert sdk.platform_of("anthropic.AsyncAnthropicVertex") is Platform.VERTEX
+    assert sdk.platform_of("anthropic.Anthropic") is Platform.FIRST_PARTY
+    assert sdk.platform_of(None) is None  # a client the code does not show
+    assert surfaces["converse"].platform_of(None) is Platform.BEDROCK
+
+
+def test_a_client_platform_of_a_client_the_surface_lacks_is_a_data_error(tmp_path: Path) -> None:
+    from claude_migrate.data.errors import DataError
+    from claude_migrate.data.surfaces import load_surfaces
+
+    text = (rules_dir() / "catalogue" / "surfaces.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "surfaces.yaml"
+    bad.write_text(text.replace("client_platforms: {anthropic.Anthropic:", "client_platforms: {anthropic.Antropic:"),
+                   encoding="utf-8")
+    with pytest.raises(DataError, match="unknown key in client_platforms of surface anthropic"):
+        load_surfaces(bad)

@@ -3,9 +3,10 @@ lives on each of them, read from ``rules/catalogue/surfaces.yaml``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from claude_migrate.data.catalogue import Platform
 from claude_migrate.data.yamlio import Fields, load_yaml
 
 LOGICAL_FIELDS = ("model", "max_tokens", "thinking", "tools", "betas", "temperature", "top_p", "top_k",
@@ -39,9 +40,15 @@ class Surface:
     # Where one call sends several requests (a Message Batch): the list argument and, in each of its elements, the
     # mapping that is one request's fields (``requests[].params``); None when the call's arguments are the request.
     each_request: tuple[KeyPath, KeyPath] | None = None
+    platform: Platform | None = None  # whose model IDs the request's model takes; None: unknown
+    client_platforms: dict[str, Platform] = field(default_factory=dict)  # the same, by the client that sends it
 
-    def paths(self, field: str) -> tuple[KeyPath, ...]:
-        return self.fields.get(field, ())
+    def paths(self, name: str) -> tuple[KeyPath, ...]:
+        return self.fields.get(name, ())
+
+    def platform_of(self, client: str | None) -> Platform | None:
+        """Whose model IDs a request sent by ``client`` (None: the code does not show it) takes; None: unknown."""
+        return self.client_platforms.get(client, self.platform) if client is not None else self.platform
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,18 @@ def _each_request(fields: Fields) -> tuple[KeyPath, KeyPath] | None:
     return _dotted(items), _dotted(inner)
 
 
+PLATFORMS = tuple(platform.value for platform in Platform)
+
+
+def _client_platforms(fields: Fields, name: str, clients: list[str]) -> dict[str, Platform]:
+    """``client_platforms``: each of the surface's clients and the platform whose IDs its requests take."""
+    mapping = fields.mapping("client_platforms")
+    if mapping is None:
+        return {}
+    by_client = Fields(mapping, f"client_platforms of surface {name}", allowed=set(clients))
+    return {str(client): Platform(by_client.str(str(client), required=True, choices=PLATFORMS)) for client in mapping}
+
+
 def load_surfaces(path: Path) -> Surfaces:
     raw = load_yaml(path)
     top = Fields.data_file(raw, "surfaces file", path=path, allowed={
@@ -93,7 +112,7 @@ def load_surfaces(path: Path) -> Surfaces:
     for name, entry in top.mapping("surfaces", required=True).items():
         fields = Fields(entry, f"surface {name}", allowed={
             "label", "clients", "service", "methods", "constructors", "fields", "sources", "positional",
-            "each_request"})
+            "each_request", "platform", "client_platforms"})
         clients, methods = fields.str_list("clients"), fields.str_list("methods")
         constructors = fields.str_list("constructors")
         if bool(clients) != bool(methods) or bool(methods) == bool(constructors):
@@ -116,6 +135,8 @@ def load_surfaces(path: Path) -> Surfaces:
             sources=tuple(source_keys),
             positional=tuple(fields.str_list("positional")),
             each_request=_each_request(fields),
+            platform=Platform(platform) if (platform := fields.str("platform", choices=PLATFORMS)) else None,
+            client_platforms=_client_platforms(fields, name, clients),
         )
     return Surfaces(by_name, sources, frozenset(top.str_list("region_clients", required=True)),
                     frozenset(top.str_list("region_keywords", required=True)),

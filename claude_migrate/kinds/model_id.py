@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import libcst as cst
 
+from claude_migrate.data.catalogue import Platform
 from claude_migrate.data.findings import weakest
 from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge, RegionSource, Verdict, role_safety, site_region
 from claude_migrate.kinds.base import Param, RuleKind, register
@@ -88,8 +89,14 @@ class InvalidModelId(ModelIdKind):
 
     def report_site(self, site: IdSite, verdict: Verdict) -> None:
         if site.hit.name_like:
-            if id(site.string) not in self._sent_to_claude:
+            platforms = self._sent_to_claude.get(id(site.string))
+            if platforms is None:
                 return
+            other = next((platform for platform in platforms if platform not in (Platform.FIRST_PARTY, None)), None)
+            if other is not None and verdict.rewrite is not None:  # a Claude API ID would not work there either
+                advice = (f"the request that sends it takes {other.label} IDs, so nothing is written: use the "
+                          f"{other.label} ID of the model it means (`claude-migrate models`)")
+                verdict = replace(verdict, rewrite=None, values={**verdict.values, "advice": advice})
             unsent = sum(other.hit.text == site.hit.text and id(other.string) not in self._sent_to_claude
                          for other in self.ctx.provider(IdSites).sites)
             if unsent and verdict.rewrite is not None:  # a label, a lookup or a comparison would keep the old text
@@ -102,14 +109,16 @@ class InvalidModelId(ModelIdKind):
         super().report_site(site, verdict)
 
     @cached_property
-    def _sent_to_claude(self) -> set[int]:
-        """The literals (through names) that the file's Claude requests send as their model."""
-        sent = set()
-        for request in self.ctx.provider(Requests).all():
+    def _sent_to_claude(self) -> dict[int, list[Platform | None]]:
+        """The literals (through names) that the file's Claude requests send as their model, with the platform
+        whose IDs each of those requests takes (None: unknown)."""
+        requests = self.ctx.provider(Requests)
+        sent: dict[int, list[Platform | None]] = {}
+        for request in requests.all():
             if isinstance(hit := request.field("model"), FieldHit):
-                sent.add(id(request.resolver.follow(hit.entry.reached()).node))
+                platform = request.surface.platform_of(requests.client_of(request))
+                sent.setdefault(id(request.resolver.follow(hit.entry.reached()).node), []).append(platform)
         return sent
-
 
 @register("bedrock-profile-missing")
 class BedrockProfileMissing(ModelIdKind):
