@@ -374,7 +374,9 @@ def test_every_request_surface_says_whose_model_ids_it_takes() -> None:
     surfaces = DATA.surfaces.by_name
     unknown = sorted(name for name, surface in surfaces.items() if surface.platform is None
                      and not surface.client_platforms)
-    assert unknown == ["instructor-provider", "pydantic-ai-agent"]  # "anthropic:claude-..." strings: no bare IDs
+    # provider strings ("anthropic:claude-..."), and wrappers that take any of the SDK's clients
+    assert unknown == ["instructor-anthropic", "instructor-provider", "llamaindex-anthropic", "pydantic-ai-agent",
+                       "pydantic-ai-anthropic"]
     sdk = surfaces["anthropic"]
     assert sdk.platform_of("anthropic.AnthropicBedrock") is Platform.BEDROCK
     assert sdk.platform_of("anthropic.AsyncAnthropicVertex") is Platform.VERTEX

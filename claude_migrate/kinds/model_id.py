@@ -97,6 +97,10 @@ class InvalidModelId(ModelIdKind):
                 advice = (f"the request that sends it takes {other.label} IDs, so nothing is written: use the "
                           f"{other.label} ID of the model it means (`claude-migrate models`)")
                 verdict = replace(verdict, rewrite=None, values={**verdict.values, "advice": advice})
+            elif None in platforms and verdict.rewrite is not None:
+                note = ("; the code does not show which client sends it: if that client is a Bedrock or Vertex one, "
+                        "write that platform's ID instead")
+                verdict = replace(verdict, rewrite=replace(verdict.rewrite, note=verdict.rewrite.note + note))
             unsent = sum(other.hit.text == site.hit.text and id(other.string) not in self._sent_to_claude
                          for other in self.ctx.provider(IdSites).sites)
             if unsent and verdict.rewrite is not None:  # a label, a lookup or a comparison would keep the old text

@@ -379,7 +379,7 @@ class InvalidIds(IdJudge):
             # profile prefix only where the meant model has it ("au.anthropic.claude-4-sonnet-..." must not become
             # a profile that does not exist), and add the one a profile-only model needs
             rewrite = self.bedrock_text(hit, model, valid, safety, region)
-        elif invalid.unlisted:
+        elif invalid.name_like:
             # never an ID: code that sends it may talk to a gateway with names of its own, and other files (whose
             # uses of a name-like spelling are no findings) may test the same text
             rewrite = Rewrite(valid, weakest(safety, "unsafe"),
