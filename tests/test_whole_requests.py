@@ -62,3 +62,20 @@ client.messages.create(model="claude-3-5-sonnet-20241022", max_tokens=1024, mess
     assert path.read_text() == source.replace(
         'model="claude-3-5-sonnet-20241022", max_tokens=1024, messages=[]',
         'model="claude-sonnet-5-5", max_tokens=1024, messages=[]')
+
+
+def test_in_a_notebook_the_held_back_message_names_the_cell_and_its_line(tmp_path: Path) -> None:
+    """The blocking finding is named as the reader finds it: by cell and line in the cell, not in the module the
+    cells make together."""
+    code = [["from anthropic import Anthropic\n", "client = Anthropic()\n"],
+            ["\n", 'client.messages.create(model="claude-3-opus-20240229", max_tokens=5, temperature=0.2, top_p=0.9,\n',
+             "                       messages=[])\n"]]
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": ["# A notebook\n"]}] + [
+        {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+        for source in code]
+    path = tmp_path / "demo.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    result = invoke("check", "--as-of", AS_OF, "--sdk-version", "0.75.0", "--output-format", "json", path)
+    messages = {item["code"]: (item["cell"], item["line"], item["message"]) for item in json.loads(result.stdout)}
+    assert messages["CM224"][:2] == (3, 2)
+    assert "the request also has CM224 (cell 3, line 2)" in messages["CM101"][2]

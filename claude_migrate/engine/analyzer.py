@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import libcst as cst
@@ -114,6 +115,14 @@ class _EditMaker:
         return "".join(state.tokens)
 
 
+TextLineName = Callable[[str, int], str]  # (the analysed text, a 1-based line of it) -> how a message names the line
+
+
+def plain_line(text: str, line: int) -> str:
+    """How a message names a line of a Python file: its number."""
+    return f"line {line}"
+
+
 class Analyzer:
     """Runs a fixed rule selection over source texts; one instance serves a whole run."""
 
@@ -140,15 +149,17 @@ class Analyzer:
             ctx.rule_instances.append(rule)
         return [*providers, *ctx.rule_instances]
 
-    def analyze(self, path: str, module: cst.Module, text: str, tree: ast.Module | None = None) -> Analysis:
-        """The findings of ``text``, parsed as ``module`` (and, when the running Python parses it, ``tree``)."""
+    def analyze(self, path: str, module: cst.Module, text: str, tree: ast.Module | None = None,
+                line_name: TextLineName = plain_line) -> Analysis:
+        """The findings of ``text``, parsed as ``module`` (and, when the running Python parses it, ``tree``);
+        ``line_name`` names a line of ``text`` in messages (a notebook's lines are its cells' lines)."""
         ctx = FileContext(path=path, data=self.data, options=self.options)
         statements = visit_all(module, self._visitors(ctx))
         placement = Placement(module, text, (old for raw in ctx.raw_findings for old, _ in raw.replacements),
                               statements, tree)
         span = placement.span
         raws = hold_back_partial_requests(ctx, apply_suppressions(ctx.raw_findings, text, module, self.rules, span),
-                                          span)
+                                          span, lambda line: line_name(text, line))
         edit_of = _EditMaker(placement, module)
         findings: list[Finding] = []
         for raw in raws:
@@ -161,11 +172,12 @@ class Analyzer:
         order = sorted(range(len(findings)), key=lambda i: findings[i].sort_key)
         return Analysis([findings[i] for i in order], [raws[i] for i in order])
 
-    def check(self, path: str, text: str) -> list[Finding]:
+    def check(self, path: str, text: str, line_name: TextLineName = plain_line) -> list[Finding]:
         tree = _python_tree(text)
-        return self.analyze(path, _parse_cst(text), text, tree).findings
+        return self.analyze(path, _parse_cst(text), text, tree, line_name).findings
 
-    def fix(self, path: str, text: str, safeties: frozenset[str], seed: list[Finding] | None = None) -> FixOutcome:
+    def fix(self, path: str, text: str, safeties: frozenset[str], seed: list[Finding] | None = None,
+            line_name: TextLineName = plain_line) -> FixOutcome:
         """Apply fixes of the allowed safeties until none applies; the result must still parse. Each pass applies
         the findings' exact text edits, the ones every output format reports, so what ``fix`` writes is what a
         reader of ``--output-format json`` would get. ``seed``: the findings a check of ``text`` gave, for the
@@ -176,7 +188,7 @@ class Analyzer:
         current, findings = text, seed
         for _ in range(MAX_FIX_PASSES):
             if findings is None:
-                findings = self.analyze(path, _parse_cst(current), current, tree).findings
+                findings = self.analyze(path, _parse_cst(current), current, tree, line_name).findings
             chosen = choose_fixes(findings, safeties)
             if not chosen:
                 return FixOutcome(current, findings, fixed)

@@ -307,6 +307,12 @@ class _Program:
         return [piece if cell.masked.endswith("\n") or not cell.masked else piece[:-1]
                 for piece, cell in zip(pieces, self.cells)]
 
+    def line_name(self, text: str, line: int) -> str:
+        """``cell N, line M`` for a line of the module ``text`` (any fix pass's: the cell ends stay where they are)."""
+        before = text.split("\n", line - 1)[:line - 1]
+        ends = [index for index, content in enumerate(before) if content == _CELL_END]
+        return f"cell {self.cells[len(ends)].number}, line {line - 1 - (ends[-1] if ends else -1)}"
+
     def locate(self, findings: list[Finding], text: str | None = None) -> list[Finding]:
         """``findings`` on the module (the module as ``text`` reads, after a fix) placed in their cells."""
         starts = self.starts if text is None else _Program.of(
@@ -353,7 +359,7 @@ class NotebookChecker:
         if program is None:
             return []
         try:
-            return program.locate(self.analyzer.check(path, program.text))
+            return program.locate(self.analyzer.check(path, program.text, program.line_name))
         except SourceError as exc:
             raise self._cell_error(path, program, exc) from None
 
@@ -363,7 +369,7 @@ class NotebookChecker:
         if program is None:
             return FixOutcome(text, [], [])
         try:
-            outcome = self.analyzer.fix(path, program.text, safeties)
+            outcome = self.analyzer.fix(path, program.text, safeties, line_name=program.line_name)
         except (SourceError, FixedPointError) as exc:
             raise self._cell_error(path, program, exc) from None
         if outcome.text == program.text:

@@ -21,9 +21,11 @@ from claude_migrate.analysis.values import MAX_DEPTH, Reached
 from claude_migrate.data.findings import SAFETY_ORDER, Position, weakest
 
 Span = Callable[[cst.CSTNode], tuple[Position, Position]]
+LineName = Callable[[int], str]  # how a message names a line of the analysed text ("line 7", "cell 3, line 2")
 
 
-def hold_back_partial_requests(ctx: FileContext, raws: list[RawFinding], span: Span) -> list[RawFinding]:
+def hold_back_partial_requests(ctx: FileContext, raws: list[RawFinding], span: Span, line_name: LineName
+                               ) -> list[RawFinding]:
     """``raws`` with each model-ID fix downgraded where its request keeps fields the same run does not fix, and
     each fix chosen for the target's model no safer than the fix that writes that model."""
     if Requests not in ctx.providers:
@@ -36,12 +38,12 @@ def hold_back_partial_requests(ctx: FileContext, raws: list[RawFinding], span: S
         hit = request.field("model")
         if isinstance(hit, FieldHit):
             by_model.setdefault(id(request.resolver.follow(hit.entry.reached()).node), []).append(request)
-    raws = _hold_model_fixes(raws, id_strings, by_model, span)
+    raws = _hold_model_fixes(raws, id_strings, by_model, span, line_name)
     return _hold_target_fixes(raws, id_strings, by_model, span)
 
 
 def _hold_model_fixes(raws: list[RawFinding], id_strings: set[int], by_model: dict[int, list[Request]],
-                      span: Span) -> list[RawFinding]:
+                      span: Span, line_name: LineName) -> list[RawFinding]:
     """A model fix is unsafe while its request has an error this run leaves (or fixes less safely)."""
     fixes = [raw for raw in raws if id(raw.node) in id_strings and raw.replacements]
     errors = [raw for raw in raws if id(raw.node) not in id_strings and raw.rule.severity == "error"]
@@ -52,7 +54,7 @@ def _hold_model_fixes(raws: list[RawFinding], id_strings: set[int], by_model: di
         extents = _extents(by_model.get(id(raw.node), []), span)
         blocking = [other for other in errors if _fails_with(other, raw.safety) and _inside(other, extents, span)]
         if blocking:
-            names = [f"{other.rule.code} (line {span(other.node)[0].line})" for other in blocking]
+            names = [f"{other.rule.code} ({line_name(span(other.node)[0].line)})" for other in blocking]
             named = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
             # a blocking finding that no fix resolves keeps the model where it is even with --unsafe-fixes
             safety = weakest(raw.safety, "unsafe" if all(other.replacements for other in blocking) else "manual")
