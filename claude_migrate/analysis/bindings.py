@@ -26,6 +26,7 @@ class Binding:
     value: cst.BaseExpression | None
     scope: Scope
     owner: Scope
+    annotation: cst.BaseExpression | None = None  # a parameter's annotation (``client: AnthropicBedrock``)
 
 
 @dataclass(eq=False)
@@ -64,9 +65,9 @@ class Bindings(Provider):
         assert self.current.parent is not None
         self.current = self.current.parent
 
-    def _bind(self, name: str, value: cst.BaseExpression | None) -> None:
+    def _bind(self, name: str, value: cst.BaseExpression | None, annotation: cst.BaseExpression | None = None) -> None:
         owner = self.current.module() if name in self.current.global_names else self.current
-        owner.bindings.setdefault(name, []).append(Binding(name, value, self.current, owner))
+        owner.bindings.setdefault(name, []).append(Binding(name, value, self.current, owner, annotation))
         self.current.not_loads[name] += 1
 
     def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
@@ -97,7 +98,7 @@ class Bindings(Provider):
 
     def _bind_params(self, params: cst.Parameters) -> None:
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            self._bind(param.name.value, None)
+            self._bind(param.name.value, None, param.annotation.annotation if param.annotation else None)
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
                 self._bind(star.name.value, None)
@@ -235,6 +236,14 @@ class Bindings(Provider):
             return None
         found = owner.bindings[name]
         return found[0] if len(found) == 1 and found[0].value is not None else None
+
+    def annotation_of(self, name: str, scope: Scope) -> cst.BaseExpression | None:
+        """The annotation of the parameter ``name`` stands for in ``scope``, when nothing rebinds it."""
+        owner = self._owner(name, scope)
+        if owner is None or name in self._mutated:
+            return None
+        found = owner.bindings[name]
+        return found[0].annotation if len(found) == 1 else None
 
     def loads(self, binding: Binding) -> int:
         """How often the name of ``binding`` is read where it means this binding (over-counts, never under)."""

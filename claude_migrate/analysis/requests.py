@@ -232,14 +232,19 @@ class Requests(Provider):
         return found
 
     def client_of(self, request: Request) -> str | None:
-        """The qualified call that built the request's client (``anthropic.AnthropicBedrock``); None when the
-        code does not show it (a parameter, an attribute)."""
+        """The qualified call that built the request's client (``anthropic.AnthropicBedrock``), or the client
+        class a parameter is annotated with; None when the code does not show it (an attribute, a factory)."""
         node: cst.BaseExpression = request.call.func
         while isinstance(node, cst.Attribute) and request.scope is not None:
             node = node.value
             built = self.resolver.follow(Reached(node, request.scope))
             if isinstance(built.node, cst.Call):
                 return self._chain(built)
+            if isinstance(built.node, cst.Name) and built.scope is not None:
+                annotation = self.resolver.bindings.annotation_of(built.node.value, built.scope)
+                qualified = self.ctx.provider(Imports).table.qualify(annotation) if annotation is not None else None
+                if qualified in request.surface.clients:
+                    return qualified
         return None
 
     def shared(self, via: Via) -> list[str]:
