@@ -15,7 +15,8 @@ import libcst as cst
 
 from claude_migrate.data.catalogue import Platform
 from claude_migrate.data.findings import weakest
-from claude_migrate.kinds.model_id_judges import ID_JUDGES, IdJudge, RegionSource, Verdict, role_safety, site_region
+from claude_migrate.kinds.model_id_judges import (ID_JUDGES, IdJudge, RegionSource, Rewrite, Verdict, role_safety,
+                                                  site_region)
 from claude_migrate.kinds.base import Param, RuleKind, register
 from claude_migrate.analysis.providers import ClientRegions, IdSite, IdSites, Imports
 from claude_migrate.analysis.requests import FieldHit, Requests
@@ -92,25 +93,37 @@ class InvalidModelId(ModelIdKind):
             platforms = self._sent_to_claude.get(id(site.string))
             if platforms is None:
                 return
-            other = next((platform for platform in platforms if platform not in (Platform.FIRST_PARTY, None)), None)
-            if other is not None and verdict.rewrite is not None:  # a Claude API ID would not work there either
-                advice = (f"the request that sends it takes {other.label} IDs, so nothing is written: use the "
-                          f"{other.label} ID of the model it means (`claude-migrate models`)")
-                verdict = replace(verdict, rewrite=None, values={**verdict.values, "advice": advice})
-            elif None in platforms and verdict.rewrite is not None:
-                note = ("; the code does not show which client sends it: if that client is a Bedrock or Vertex one, "
-                        "write that platform's ID instead")
-                verdict = replace(verdict, rewrite=replace(verdict.rewrite, note=verdict.rewrite.note + note))
-            unsent = sum(other.hit.text == site.hit.text and id(other.string) not in self._sent_to_claude
-                         for other in self.ctx.provider(IdSites).sites)
-            if unsent and verdict.rewrite is not None:  # a label, a lookup or a comparison would keep the old text
-                times = "once more" if unsent == 1 else f"{unsent} more times"
-                note = (f"; `{site.hit.text}` is also written {times} in this file where no request sends it, and "
-                        f"the fix would split it from there")
-                rewrite = replace(verdict.rewrite, safety=weakest(verdict.rewrite.safety, "unsafe"),
-                                  note=verdict.rewrite.note + note)
-                verdict = replace(verdict, rewrite=rewrite)
+            if verdict.rewrite is not None:
+                verdict = self._unsent_note(site, self._on_platforms(verdict, verdict.rewrite, platforms))
         super().report_site(site, verdict)
+
+    @staticmethod
+    def _on_platforms(verdict: Verdict, rewrite: Rewrite, platforms: list[Platform | None]) -> Verdict:
+        """No Claude API ID written (``rewrite``, the verdict's) where a request that sends it takes Bedrock or
+        Vertex IDs; a warning where the code does not show the client."""
+        elsewhere = next((platform for platform in platforms if platform not in (Platform.FIRST_PARTY, None)), None)
+        if elsewhere is not None:
+            advice = (f"the request that sends it takes {elsewhere.label} IDs, so nothing is written: use the "
+                      f"{elsewhere.label} ID of the model it means (`claude-migrate models`)")
+            return replace(verdict, rewrite=None, values={**verdict.values, "advice": advice})
+        if None in platforms:
+            note = ("; the code does not show which client sends it: if that client is a Bedrock or Vertex one, "
+                    "write that platform's ID instead")
+            return replace(verdict, rewrite=replace(rewrite, note=rewrite.note + note))
+        return verdict
+
+    def _unsent_note(self, site: IdSite, verdict: Verdict) -> Verdict:
+        """Where the file also writes the spelling where no request sends it (a label, a lookup, a comparison), the
+        fix would split them: unsafe, and the message says how often."""
+        unsent = sum(other.hit.text == site.hit.text and id(other.string) not in self._sent_to_claude
+                     for other in self.ctx.provider(IdSites).sites)
+        if not unsent or verdict.rewrite is None:
+            return verdict
+        times = "once more" if unsent == 1 else f"{unsent} more times"
+        note = (f"; `{site.hit.text}` is also written {times} in this file where no request sends it, and the fix "
+                f"would split it from there")
+        return replace(verdict, rewrite=replace(verdict.rewrite, safety=weakest(verdict.rewrite.safety, "unsafe"),
+                                                note=verdict.rewrite.note + note))
 
     @cached_property
     def _sent_to_claude(self) -> dict[int, list[Platform | None]]:
@@ -123,6 +136,7 @@ class InvalidModelId(ModelIdKind):
                 platform = request.surface.platform_of(requests.client_of(request))
                 sent.setdefault(id(request.resolver.follow(hit.entry.reached()).node), []).append(platform)
         return sent
+
 
 @register("bedrock-profile-missing")
 class BedrockProfileMissing(ModelIdKind):
