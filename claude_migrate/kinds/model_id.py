@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, ClassVar
 import libcst as cst
 
 from claude_migrate.data.catalogue import Platform
-from claude_migrate.data.findings import weakest
 from claude_migrate.kinds.model_id_judges import (ID_JUDGES, IdJudge, RegionSource, Rewrite, Verdict, role_safety,
                                                   site_region)
 from claude_migrate.kinds.base import Param, RuleKind, register
@@ -114,7 +113,7 @@ class InvalidModelId(ModelIdKind):
 
     def _unsent_note(self, site: IdSite, verdict: Verdict) -> Verdict:
         """Where the file also writes the spelling where no request sends it (a label, a lookup, a comparison), the
-        fix would split them: unsafe, and the message says how often."""
+        message says how often: the fix (unsafe, as every fix of a name-like spelling) would split them."""
         unsent = sum(other.hit.text == site.hit.text and id(other.string) not in self._sent_to_claude
                      for other in self.ctx.provider(IdSites).sites)
         if not unsent or verdict.rewrite is None:
@@ -122,8 +121,7 @@ class InvalidModelId(ModelIdKind):
         times = "once more" if unsent == 1 else f"{unsent} more times"
         note = (f"; `{site.hit.text}` is also written {times} in this file where no request sends it, and the fix "
                 f"would split it from there")
-        return replace(verdict, rewrite=replace(verdict.rewrite, safety=weakest(verdict.rewrite.safety, "unsafe"),
-                                                note=verdict.rewrite.note + note))
+        return replace(verdict, rewrite=replace(verdict.rewrite, note=verdict.rewrite.note + note))
 
     @cached_property
     def _sent_to_claude(self) -> dict[int, list[Platform | None]]:
